@@ -23,7 +23,16 @@ class InputError(SmtoolsError):
 
 
 class SourceMapError(InputError):
-    """A source map cannot be used."""
+    """A source map cannot be used.
+
+    ``code`` is a stable kebab-case identifier of the problem (the same
+    vocabulary as :class:`Diagnostic` codes), ``path`` the JSON path involved.
+    """
+
+    def __init__(self, message: str, *, code: str = "invalid-source-map", path: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.path = path
 
 
 class InvalidSourceMap(SourceMapError):

@@ -1,0 +1,221 @@
+"""The decoded source map (ECMA-426 §9) and its query API.
+
+All lines and columns are 0-based; generated columns are UTF-16 code units.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, Sequence
+
+from smtools.errors import Diagnostic
+from smtools.sourcemap import lookup as _lookup
+from smtools.sourcemap import mappings as _mappings
+from smtools.sourcemap.lookup import GREATEST_LOWER_BOUND, LEAST_UPPER_BOUND
+from smtools.sourcemap.mappings import HAS_NAME, HAS_ORIGINAL, Mappings
+from smtools.sourcemap.reverse import ReverseIndex
+from smtools.sourcemap.sources import build_sources
+from smtools.sourcemap.types import GeneratedPosition, OriginalPosition, Token
+
+__all__ = ["SourceMap", "GREATEST_LOWER_BOUND", "LEAST_UPPER_BOUND"]
+
+
+class SourceMap:
+    """A regular (non-index) source map.
+
+    ``mappings`` may be the encoded string (decoded on first lookup) or
+    already decoded :class:`~smtools.sourcemap.mappings.Mappings`.
+    ``sources`` are the raw JSON entries; :attr:`sources` gives them with the
+    ``sourceRoot`` applied.
+    """
+
+    def __init__(self, *, mappings: str | Mappings, sources: Sequence[str | None],
+                 names: Sequence[str] = (), file: str | None = None,
+                 source_root: str | None = None,
+                 sources_content: Sequence[str | None] = (),
+                 ignore_list: Sequence[int] = (), debug_id: str | None = None,
+                 extra: dict[str, Any] | None = None,
+                 diagnostics: Sequence[Diagnostic] = ()) -> None:
+        self.raw_sources: list[str | None] = list(sources)
+        self.names: list[str] = list(names)
+        self.file = file
+        self.source_root = source_root
+        self.sources_content: list[str | None] = list(sources_content)
+        self.ignore_list: list[int] = list(ignore_list)
+        self.debug_id = debug_id
+        self.extra: dict[str, Any] = dict(extra or {})
+        self.sources: list[str | None] = build_sources(self.raw_sources, source_root)
+        self._header_diagnostics = list(diagnostics)
+        self._mapping_diagnostics: list[Diagnostic] = []
+        self._encoded: str | None = mappings if isinstance(mappings, str) else None
+        self._decoded: Mappings | None = None if isinstance(mappings, str) else mappings
+        self._reverse: ReverseIndex | None = None
+        self._source_index: dict[str, int] | None = None
+
+    def __repr__(self) -> str:
+        return f"<SourceMap file={self.file!r} sources={len(self.sources)}>"
+
+    # -- decoding -----------------------------------------------------------
+
+    @property
+    def decoded(self) -> Mappings:
+        """The decoded mappings (decoded on first access)."""
+        if self._decoded is None:
+            assert self._encoded is not None
+            self._decoded, self._mapping_diagnostics = _mappings.decode(
+                self._encoded, len(self.sources), len(self.names))
+        return self._decoded
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every finding of the lenient decode (decodes the mappings if needed)."""
+        _ = self.decoded
+        return self._header_diagnostics + self._mapping_diagnostics
+
+    @property
+    def encoded_mappings(self) -> str:
+        """The ``mappings`` string (re-encoded if the map was built decoded)."""
+        if self._encoded is None:
+            self._encoded = _mappings.encode(self.decoded)
+        return self._encoded
+
+    @property
+    def line_count(self) -> int:
+        """Number of generated lines described by the mappings."""
+        return self.decoded.line_count
+
+    def __len__(self) -> int:
+        return len(self.decoded)
+
+    # -- lookups ------------------------------------------------------------
+
+    def token_at(self, index: int) -> Token:
+        """The mapping at a flat index of :attr:`decoded`."""
+        m = self.decoded
+        flags = m.flags[index]
+        line = _lookup.line_of(m, index)
+        name_index = m.names[index] if flags & HAS_NAME else -1
+        name = self.names[name_index] if name_index >= 0 else None
+        if not flags & HAS_ORIGINAL:
+            return Token(line, m.columns[index], None, None, None, name, -1, name_index)
+        source_index = m.sources[index]
+        return Token(line, m.columns[index], self.sources[source_index], m.original_lines[index],
+                     m.original_columns[index], name, source_index, name_index)
+
+    def lookup(self, line: int, column: int, bias: int = GREATEST_LOWER_BOUND,
+               same_line: bool = False) -> Token | None:
+        """The mapping a lookup at a 0-based generated position lands on.
+
+        See :func:`smtools.sourcemap.lookup.find` for ``bias`` and
+        ``same_line``. The token may be an unmapped (1-field) segment.
+        """
+        index = _lookup.find(self.decoded, line, column, bias, same_line)
+        return None if index < 0 else self.token_at(index)
+
+    def original_position_for(self, line: int, column: int, bias: int = GREATEST_LOWER_BOUND,
+                              same_line: bool = False) -> OriginalPosition | None:
+        """Original position of a 0-based generated position (UTF-16 column).
+
+        Follows ECMA-426 §12.1: the last mapping at or before the position
+        wins, also across lines (mozilla ``source-map`` stops at the line
+        start: pass ``same_line=True`` for that). A 1-field segment there means
+        unmapped: the result is None, with no fall-back to an earlier mapping.
+        """
+        token = self.lookup(line, column, bias, same_line)
+        return None if token is None else token.original
+
+    def original_positions_for(self, line: int, column: int) -> list[OriginalPosition | None]:
+        """§12.1 GetOriginalPositions: every original position at the found mapping."""
+        m = self.decoded
+        index = _lookup.find(m, line, column)
+        if index < 0:
+            return []
+        return [self.token_at(i).original for i in _lookup.all_at_position(m, index)]
+
+    def generated_position_for(self, source: str, line: int, column: int,
+                               bias: int = GREATEST_LOWER_BOUND) -> GeneratedPosition | None:
+        """First generated position mapped from a 0-based original position.
+
+        Searches only the given original line of ``source`` (prefixed or raw
+        source string): the last mapping at or before ``column``, or with
+        ``LEAST_UPPER_BOUND`` the first at or after it.
+        """
+        index = self.source_index(source)
+        if index is None:
+            return None
+        return self._reverse_index().find(index, line, column, bias)
+
+    def all_generated_positions_for(self, source: str, line: int,
+                                    column: int | None = None) -> list[GeneratedPosition]:
+        """Every generated position mapped from an original line (and column)."""
+        index = self.source_index(source)
+        if index is None:
+            return []
+        return self._reverse_index().all(index, line, column)
+
+    def _reverse_index(self) -> ReverseIndex:
+        if self._reverse is None:
+            self._reverse = ReverseIndex(self.decoded)
+        return self._reverse
+
+    # -- sources ------------------------------------------------------------
+
+    def source_index(self, source: str) -> int | None:
+        """Index of a source given as its prefixed or its raw string."""
+        if self._source_index is None:
+            table: dict[str, int] = {}
+            for i, raw in reversed(list(enumerate(self.raw_sources))):
+                if raw is not None:
+                    table[raw] = i
+            for i, full in reversed(list(enumerate(self.sources))):
+                if full is not None:
+                    table[full] = i
+            self._source_index = table
+        return self._source_index.get(source)
+
+    def source_content_for(self, source: str) -> str | None:
+        """The embedded ``sourcesContent`` of a source, or None."""
+        index = self.source_index(source)
+        if index is None or index >= len(self.sources_content):
+            return None
+        return self.sources_content[index]
+
+    def is_ignored(self, source: str) -> bool:
+        """Whether ``ignoreList`` (or ``x_google_ignoreList``) marks the source."""
+        index = self.source_index(source)
+        return index is not None and index in self.ignore_list
+
+    # -- iteration and encoding ---------------------------------------------
+
+    def __iter__(self) -> Iterator[Token]:
+        return self.tokens()
+
+    def tokens(self) -> Iterator[Token]:
+        """Every decoded mapping in generated order (tokens are made on the fly)."""
+        for index in range(len(self.decoded)):
+            yield self.token_at(index)
+
+    def to_json(self) -> dict[str, Any]:
+        """The map as a JSON-ready dict (mappings re-encoded from the decoded form)."""
+        data: dict[str, Any] = {"version": 3}
+        if self.file is not None:
+            data["file"] = self.file
+        if self.source_root is not None:
+            data["sourceRoot"] = self.source_root
+        data["sources"] = self.raw_sources
+        if self.sources_content:
+            data["sourcesContent"] = self.sources_content
+        data["names"] = self.names
+        data["mappings"] = _mappings.encode(self.decoded)
+        if self.ignore_list:
+            data["ignoreList"] = self.ignore_list
+        if self.debug_id is not None:
+            data["debugId"] = self.debug_id
+        for key, value in self.extra.items():
+            data.setdefault(key, value)
+        return data
+
+    def dumps(self) -> str:
+        """Serialise to compact JSON; ``loads(m.dumps())`` gives the same mappings."""
+        from smtools.sourcemap.jsonio import dumps_json
+
+        return dumps_json(self.to_json())
