@@ -63,7 +63,7 @@ def render_validation(results: list[FileValidation],
                 table.add_row(f"[{style}]{item.severity}[/{style}]", item.code,
                               _escape(_where(item)), _escape(item.message))
             out.print(table)
-    for path, error in failures:
+    for _path, error in failures:
         console.error(f"{error}")
     valid = sum(result.valid for result in results)
     out.print(f"{valid} of {len(results) + len(failures)} file(s) valid", markup=False)

@@ -102,17 +102,43 @@ def _print_minified(line_text: str, column16: int, radius: int = 240) -> None:
     """Beautify the code around a position and mark the position in it."""
     import jsbeautifier
 
-    index = utf16_to_index(line_text, column16)
+    exact = utf16_to_index(line_text, column16)
+    index = _token_start(line_text, exact)
+    label = f"column {column16 + 1}"
+    if index != exact:
+        label += f" (inside the token that starts at column {index_to_utf16(line_text, index) + 1})"
     start = max(0, index - radius)
-    snippet = line_text[start:index] + f"/*{_MARK}*/" + line_text[index:index + radius]
+    marker = f"/*{_MARK}*/"
+    snippet = line_text[start:index] + marker + line_text[index:index + radius]
     options = jsbeautifier.default_options()
     options.indent_size = 2
-    pretty = jsbeautifier.beautify(snippet, options)
-    lines = pretty.splitlines() or [""]
-    for text in lines:
-        where = text.find(f"/*{_MARK}*/")
-        shown = text.replace(f"/*{_MARK}*/", "")
-        console.out().print(f"    │ {shown}", soft_wrap=True, highlight=False, markup=False)
+    pending = False
+    for text in jsbeautifier.beautify(snippet, options).splitlines() or [""]:
+        where = text.find(marker)
         if where >= 0:
-            console.out().print(f"    │ {' ' * where}^ column {index_to_utf16(line_text, index) + 1}",
-                                soft_wrap=True, style="bold red", markup=False)
+            left, right = text[:where].rstrip(" "), text[where + len(marker):].lstrip(" ")
+            # The beautifier may leave the marker at a line end: mark the next line then.
+            pending = not right.strip()
+            text = f"{left} {right}" if left and right else left + right
+            caret = len(left) + (1 if left and right else 0)
+        elif pending and text.strip():
+            caret, pending = len(text) - len(text.lstrip(" ")), False
+        else:
+            caret = -1
+        console.out().print(f"    │ {text}", soft_wrap=True, highlight=False, markup=False)
+        if caret >= 0 and not pending:
+            console.out().print(f"    │ {' ' * caret}^ {label}", soft_wrap=True, style="bold red",
+                                markup=False)
+
+
+def _token_start(text: str, index: int) -> int:
+    """Move back to the start of the identifier or number under ``index``.
+
+    The marker comment must not split a token, or the beautifier would
+    print it as two.
+    """
+    while 0 < index <= len(text) and (text[index - 1].isalnum() or text[index - 1] in "_$"):
+        if index < len(text) and not (text[index].isalnum() or text[index] in "_$"):
+            break
+        index -= 1
+    return index

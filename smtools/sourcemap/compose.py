@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Union
-
 from smtools.sourcemap.index import IndexMap
 from smtools.sourcemap.lookup import GREATEST_LOWER_BOUND
 from smtools.sourcemap.mappings import HAS_NAME, HAS_ORIGINAL, Mappings
 from smtools.sourcemap.model import SourceMap
 from smtools.sourcemap.types import OriginalPosition
 
-AnyMap = Union[SourceMap, IndexMap]
+AnyMap = SourceMap | IndexMap
 
 
 def trace(maps: list[AnyMap], line: int, column: int) -> OriginalPosition | None:

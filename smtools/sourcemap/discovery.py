@@ -12,9 +12,9 @@ import base64
 import binascii
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Union
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from smtools.errors import InvalidSourceMap, MapNotFoundError
@@ -22,7 +22,7 @@ from smtools.sourcemap.index import IndexMap
 from smtools.sourcemap.model import SourceMap
 from smtools.sourcemap.parse import loads, read_bytes
 
-AnyMap = Union[SourceMap, IndexMap]
+AnyMap = SourceMap | IndexMap
 
 # ECMAScript WhiteSpace (TAB, VT, FF, SP, NBSP, ZWNBSP and category Zs) and,
 # for the JS regexp \s, LineTerminators. Python's \s differs from JS's.

@@ -6,8 +6,9 @@ All positions are 0-based; columns are UTF-16 code units.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from smtools.errors import ERROR, Diagnostic, InvalidSourceMap
 from smtools.sourcemap import fields
@@ -278,4 +279,4 @@ def _show(position: tuple[int, int]) -> str:
     return f"line {position[0] + 1}, column {position[1]}"
 
 
-__all__ = ["IndexMap", "Section", "Mappings", "decode_index"]
+__all__ = ["IndexMap", "Mappings", "Section", "decode_index"]

@@ -57,11 +57,7 @@ def parse_json(data: str | bytes) -> Any:
     Raises:
         InvalidSourceMap: the text is not JSON (``code="not-json"``).
     """
-    payload: str | bytes
-    if isinstance(data, str):
-        payload = _strip_text_prefixes(data)
-    else:
-        payload = strip_prefixes(bytes(data))
+    payload = _strip_text_prefixes(data) if isinstance(data, str) else strip_prefixes(bytes(data))
     if fast_json_available():
         try:
             return _orjson.loads(payload)

@@ -17,9 +17,9 @@ Two decoders give identical results on valid input:
 from __future__ import annotations
 
 from array import array
-from itertools import accumulate
+from collections.abc import Iterable, Iterator
+from itertools import accumulate, pairwise
 from operator import itemgetter
-from typing import Iterable, Iterator
 
 from smtools.errors import ERROR, WARNING, Diagnostic, VlqError
 from smtools.sourcemap import vlq
@@ -58,8 +58,15 @@ class Mappings:
     (resp. ``HAS_NAME``). All values are 0-based; columns are UTF-16 code units.
     """
 
-    __slots__ = ("line_offsets", "columns", "sources", "original_lines",
-                 "original_columns", "names", "flags")
+    __slots__ = (
+        "columns",
+        "flags",
+        "line_offsets",
+        "names",
+        "original_columns",
+        "original_lines",
+        "sources",
+    )
 
     def __init__(self, line_offsets: array, columns: array, sources: array,
                  original_lines: array, original_columns: array, names: array,
@@ -273,7 +280,7 @@ def decode_exact(text: str, source_count: int, name_count: int) -> tuple[Mapping
     for line_index, segments in enumerate(parsed):
         line_rows = _decode_line(segments, line_index, state, source_count, name_count,
                                  diagnostics)
-        if any(a[1] > b[1] for a, b in zip(line_rows, line_rows[1:])):
+        if any(a[1] > b[1] for a, b in pairwise(line_rows)):
             diagnostics.append(Diagnostic(
                 "unsorted-mappings",
                 f"segments of generated line {line_index + 1} are not in column order",

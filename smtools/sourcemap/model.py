@@ -5,7 +5,8 @@ All lines and columns are 0-based; generated columns are UTF-16 code units.
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from smtools.errors import Diagnostic
 from smtools.sourcemap import lookup as _lookup
@@ -16,7 +17,7 @@ from smtools.sourcemap.reverse import ReverseIndex
 from smtools.sourcemap.sources import build_sources
 from smtools.sourcemap.types import GeneratedPosition, OriginalPosition, Token
 
-__all__ = ["SourceMap", "GREATEST_LOWER_BOUND", "LEAST_UPPER_BOUND"]
+__all__ = ["GREATEST_LOWER_BOUND", "LEAST_UPPER_BOUND", "SourceMap"]
 
 
 class SourceMap:

@@ -9,7 +9,6 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
 
 from smtools.errors import PositionError
 from smtools.sourcemap.discovery import MapLocation, load_for_bundle, read_text
@@ -19,7 +18,7 @@ from smtools.sourcemap.parse import load
 from smtools.sourcemap.sourceview import SourceView
 from smtools.sourcemap.types import OriginalPosition, Token
 
-AnyMap = Union[SourceMap, IndexMap]
+AnyMap = SourceMap | IndexMap
 
 _MAP_SUFFIXES = (".map", ".json")
 # webpack:///./src/x.js, webpack://app/./src/x.js, file:///..., plain paths.

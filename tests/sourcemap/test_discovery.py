@@ -8,8 +8,13 @@ from urllib.parse import quote
 import pytest
 
 from smtools.errors import InvalidSourceMap, MapNotFoundError
-from smtools.sourcemap import (decode_data_url, find_debug_id, find_source_mapping_url,
-                               load_for_bundle, locate_map)
+from smtools.sourcemap import (
+    decode_data_url,
+    find_debug_id,
+    find_source_mapping_url,
+    load_for_bundle,
+    locate_map,
+)
 
 MAP = {"version": 3, "sources": ["a.js"], "names": [], "mappings": "AAAA"}
 
@@ -98,13 +103,13 @@ def test_comment_to_a_missing_file(tmp_path: Path) -> None:
     js = write(tmp_path, "app.js", "x();\n//# sourceMappingURL=gone.js.map")
     location = locate_map(js)
     assert location.kind == "comment" and not location.exists
-    with pytest.raises(MapNotFoundError, match="does not exist: .*gone.js.map"):
+    with pytest.raises(MapNotFoundError, match=r"does not exist: .*gone\.js\.map"):
         load_for_bundle(js)
 
 
 def test_no_map_at_all(tmp_path: Path) -> None:
     js = write(tmp_path, "app.js", "x();\n")
-    with pytest.raises(MapNotFoundError, match="no sourceMappingURL comment and no app.js.map"):
+    with pytest.raises(MapNotFoundError, match=r"no sourceMappingURL comment and no app\.js\.map"):
         load_for_bundle(js)
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from smtools.sourcemap import IndexMap, LEAST_UPPER_BOUND, loads, vlq
+from smtools.sourcemap import LEAST_UPPER_BOUND, IndexMap, loads, vlq
 
 
 def section(line: int, column: int, sources: list[str], mappings: str, **extra: object) -> dict:

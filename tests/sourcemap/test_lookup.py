@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from smtools.sourcemap import GREATEST_LOWER_BOUND, LEAST_UPPER_BOUND, SourceView, loads, vlq
+from smtools.sourcemap import LEAST_UPPER_BOUND, SourceView, loads, vlq
 from smtools.sourcemap.sourceview import index_to_utf16, utf16_to_index
 
 
