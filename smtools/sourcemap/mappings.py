@@ -338,9 +338,28 @@ def _original_problem(state: list[int], source_count: int) -> tuple[str, str] | 
     return None
 
 
+def decode_native(text: str, source_count: int, name_count: int) -> Mappings | None:
+    """The C decoder's result (same contract as :func:`decode_fast`), or None."""
+    from smtools.sourcemap import speedups
+
+    if speedups.native_decode is None:
+        return None
+    raw = speedups.native_decode(text, source_count, name_count)
+    return None if raw is None else Mappings(*speedups.native_arrays(raw))
+
+
 def decode(text: str, source_count: int, name_count: int) -> tuple[Mappings, list[Diagnostic]]:
-    """Decode ``mappings``: the fast path when it applies, else the exact one."""
-    fast = decode_fast(text, source_count, name_count)
+    """Decode ``mappings``: a fast path when it applies, else the exact one.
+
+    The C decoder is used when it is built, else :func:`decode_fast`; both
+    refuse exactly the same inputs, which then go to :func:`decode_exact`.
+    """
+    from smtools.sourcemap import speedups
+
+    if speedups.native_decode is not None:
+        fast = decode_native(text, source_count, name_count)
+    else:
+        fast = decode_fast(text, source_count, name_count)
     if fast is not None:
         return fast, []
     return decode_exact(text, source_count, name_count)

@@ -1,11 +1,45 @@
-"""Which decoding path is active (reported by ``smtools --version``)."""
+"""Which decoding path is active, and the optional C decoder.
+
+``SMTOOLS_PURE_PYTHON=1`` disables the C decoder and orjson (for comparisons
+and benchmarks); ``SMTOOLS_NO_ORJSON=1`` disables only orjson.
+"""
 
 from __future__ import annotations
+
+import os
+from array import array
+from collections.abc import Callable
+from typing import Any
 
 from smtools.sourcemap.jsonio import fast_json_available
 
 
+def _load_native() -> Callable[..., Any] | None:
+    if os.environ.get("SMTOOLS_PURE_PYTHON"):
+        return None
+    try:
+        from smtools.sourcemap import _speedups  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    decoder: Callable[..., Any] = _speedups.decode_mappings
+    return decoder
+
+
+native_decode = _load_native()
+
+
+def native_arrays(raw: tuple[bytes, ...]) -> tuple[array, ...]:
+    """Wrap the C decoder's buffers in arrays (same typecodes as the Python decoders)."""
+    arrays = []
+    for typecode, buffer in zip("qiiiiib", raw, strict=True):
+        values = array(typecode)
+        values.frombytes(buffer)
+        arrays.append(values)
+    return tuple(arrays)
+
+
 def describe() -> str:
     """One line naming the mappings decoder and the JSON parser in use."""
+    decoder = "C extension" if native_decode is not None else "pure Python"
     json_parser = "orjson" if fast_json_available() else "stdlib json"
-    return f"pure Python, {json_parser}"
+    return f"{decoder}, {json_parser}"

@@ -24,6 +24,16 @@ def _cases() -> list[dict]:
 CASES = _cases()
 
 
+@pytest.fixture(autouse=True, params=["default", "pure-python"])
+def decoder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run every case with the default decoder (C when built) and the pure-Python one."""
+    if request.param == "pure-python":
+        from smtools.sourcemap import speedups
+
+        monkeypatch.setattr(speedups, "native_decode", None)
+    return str(request.param)
+
+
 def test_suite_has_all_99_cases() -> None:
     assert len(CASES) == 99
 

@@ -1,0 +1,103 @@
+"""The C decoder gives exactly the answers of the pure-Python decoders."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from smtools.sourcemap import SourceMap, loads, speedups, vlq
+from smtools.sourcemap import mappings as m
+
+pytestmark = pytest.mark.skipif(speedups.native_decode is None,
+                                reason="the C decoder is not built here")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def arrays(decoded: m.Mappings | None) -> tuple | None:
+    if decoded is None:
+        return None
+    return tuple(list(a) for a in (decoded.line_offsets, decoded.columns, decoded.sources,
+                                   decoded.original_lines, decoded.original_columns,
+                                   decoded.names, decoded.flags))
+
+
+def agree(text: str, sources: int, names: int) -> m.Mappings | None:
+    native = m.decode_native(text, sources, names)
+    python = m.decode_fast(text, sources, names)
+    assert arrays(native) == arrays(python), text[:200]
+    return native
+
+
+@settings(max_examples=1000)
+@given(st.text(alphabet="ABCDEFGgh+/B,;C", max_size=40), st.integers(0, 3), st.integers(0, 3))
+def test_same_result_or_same_refusal_on_any_string(text: str, sources: int, names: int) -> None:
+    agree(text, sources, names)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.integers(-40, 2**31), max_size=30), st.integers(1, 4), st.integers(0, 4))
+def test_same_on_segments_built_from_values(values: list[int], sources: int, names: int) -> None:
+    rng = random.Random(len(values))
+    parts, chunk = [], []
+    for value in values:
+        chunk.append(vlq.encode(value))
+        if len(chunk) in (1, 4, 5) and rng.random() < 0.5:
+            parts.append("".join(chunk) + rng.choice([",", ";", ",", ";;"]))
+            chunk = []
+    agree("".join(parts).rstrip(",;"), sources, names)
+
+
+@pytest.mark.parametrize("text", ["", ";;;", "A" * 4, "i" + "g" * 2000 + "AAAA", "+/////DAAA",
+                                  "ggggggE", "AAAB", "B", "AAAA,", ",AAAA", "AAAA,,AAAA",
+                                  "AAAAAA", "é", "AAAA;CAAC,CAAC;;DACD"])
+def test_edge_cases(text: str) -> None:
+    agree(text, 2, 2)
+
+
+def _real_maps() -> list[Path]:
+    resources = ROOT.parent / "shared" / "conformance" / "tc39-source-map-tests" / "resources"
+    return sorted((ROOT / "fixtures").rglob("*.map")) + sorted(resources.glob("*.map"))
+
+
+@pytest.mark.parametrize("path", _real_maps(), ids=lambda p: p.name)
+def test_every_mapping_of_real_maps(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = json.loads(path.read_bytes())
+    if not isinstance(data, dict) or not isinstance(data.get("mappings"), str):
+        pytest.skip("not a regular map")
+    sources = data.get("sources") if isinstance(data.get("sources"), list) else []
+    names = data.get("names") if isinstance(data.get("names"), list) else []
+    agree(data["mappings"], len(sources), len(names))
+
+
+def test_lookups_agree_on_a_large_generated_map(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(11)
+    state = [0, 0, 0, 0]
+    lines = []
+    for _ in range(60):
+        parts = []
+        for _ in range(rng.randrange(0, 2000)):
+            target = [rng.randrange(5), rng.randrange(5000), rng.randrange(200), rng.randrange(300)]
+            width = rng.choice([1, 4, 4, 5])
+            text = vlq.encode(rng.randint(0 if parts else 0, 25))
+            for i in range(width - 1):
+                text += vlq.encode(target[i] - state[i])
+                state[i] = target[i]
+            parts.append(text)
+        lines.append(",".join(parts))
+    data = json.dumps({"version": 3, "sources": list("abcde"), "names": [f"n{i}" for i in range(300)],
+                       "mappings": ";".join(lines)})
+    native = loads(data)
+    assert m.decode_native(native.encoded_mappings, 5, 300) is not None
+    _ = native.decoded  # decoded now, by the C decoder
+    monkeypatch.setattr(speedups, "native_decode", None)
+    python = loads(data)
+    assert isinstance(native, SourceMap) and isinstance(python, SourceMap)
+    assert arrays(native.decoded) == arrays(python.decoded)
+    for _ in range(5000):
+        line, column = rng.randrange(62), rng.randrange(30000)
+        assert native.lookup(line, column) == python.lookup(line, column)
