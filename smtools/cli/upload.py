@@ -137,8 +137,14 @@ def _progress(*, enabled: bool) -> Iterator[ProgressCallback | None]:
     elif not _interactive():
         yield _plain_progress()
     else:
-        from rich.progress import (BarColumn, DownloadColumn, MofNCompleteColumn,
-                                   Progress, TextColumn, TransferSpeedColumn)
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TransferSpeedColumn,
+        )
 
         bars = Progress(TextColumn("{task.description:>8}"), BarColumn(), DownloadColumn(),
                         TransferSpeedColumn(), console=console.err(), transient=True)

@@ -68,7 +68,7 @@ def build_bundle(artifacts: Sequence[Artifact], *, org: str, projects: Sequence[
     buffer.write(HEADER)
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         files: dict[str, object] = {}
-        for member, artifact in zip(_member_names(ordered), ordered):
+        for member, artifact in zip(_member_names(ordered), ordered, strict=True):
             _write(archive, member, artifact.content)
             files[member] = _manifest_entry(artifact)
         manifest["files"] = files

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urljoin, urlsplit
 
 from smtools.errors import SentryAPIError, SentryAuthError
-from smtools.sentry.models import AssembleResult, ChunkOptions, ReleaseFile
+from smtools.sentry.models import AssembleResult, BundleFiles, ChunkOptions, ReleaseFile
 from smtools.sentry.session import Transport
 
 if TYPE_CHECKING:
@@ -56,7 +56,9 @@ class SentryClient:
         """§4.1 capability discovery; None when the server has no chunk upload (404)."""
         url = self.api_url("organizations", self.org, "chunk-upload")
         response = self._send("GET", url)
-        if response.status_code == 404 and _is_json(response):
+        # Servers without chunk upload answer 404 from Sentry's API catch-all (empty body);
+        # a JSON 404 ("The requested resource does not exist") means the org is unknown.
+        if response.status_code == 404 and not response.content:
             return None
         data = self._json(response, f"organization {self.org!r}")
         if not isinstance(data, dict) or "chunkSize" not in data:
@@ -120,6 +122,26 @@ class SentryClient:
             files.extend(ReleaseFile.from_json(item) for item in data)
             url = _next_page(response)
         return files
+
+    def list_artifact_bundle_files(self, project: str, bundle_id: str) -> BundleFiles | None:
+        """Files of one artifact bundle (sentry ``ProjectArtifactBundleFilesEndpoint``).
+
+        Returns None when the server has no such endpoint (404 with an empty body).
+        """
+        url: str | None = self.api_url("projects", self.org, project, "artifact-bundles",
+                                       bundle_id, "files")
+        listing: BundleFiles | None = None
+        while url:
+            response = self._send("GET", url)
+            if response.status_code == 404 and not response.content:
+                return None
+            data = self._json(response, f"artifact bundle {bundle_id}")
+            if not isinstance(data, dict) or not isinstance(data.get("files"), list):
+                raise NotSentryError(f"GET {url} did not answer with artifact bundle files")
+            page = BundleFiles.from_json(data)
+            listing = page if listing is None else listing.extend(page)
+            url = _next_page(response)
+        return listing
 
     def upload_release_file(self, version: str, project: str, name: str, content: bytes, *,
                             dist: str | None, headers: Mapping[str, str],
@@ -211,7 +233,7 @@ class SentryClient:
                        "(https:// vs http://, no path)")
             return NotSentryError(self._redact(message), status=status, url=url)
         if status == 404:
-            if not _is_json(response):
+            if not _sentry_like(response):
                 message = (f"{_origin(url)} does not look like a sentry server: "
                            f"{response.request.method} {url} answered 404 with "
                            f"{_content_type(response)}")
@@ -222,7 +244,7 @@ class SentryClient:
             message = f"sentry rate-limited the upload (429) at {url}: wait and run again"
             return SentryAPIError(self._redact(message), status=status, url=url, detail=detail)
         reason = detail or _PROXY_STATUSES.get(status) or "unknown error"
-        message = f"sentry reported an error: {reason} (http status {status}) at {url}"
+        message = f"sentry reported an error for {what}: {reason} (http status {status}) at {url}"
         return SentryAPIError(self._redact(message), status=status, url=url, detail=detail)
 
     def _redact(self, text: str) -> str:
@@ -252,11 +274,22 @@ def _detail(response: requests.Response) -> str | None:
         data = response.json()
     except ValueError:
         return None
-    value = data.get("detail", data.get("error")) if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        return None
+    value = data.get("detail", data.get("error"))
+    if value is None and data:
+        # Django REST framework field errors: {"projects": ["Invalid projects"]}.
+        value = "; ".join(f"{key}: {' '.join(map(str, v)) if isinstance(v, list) else v}"
+                          for key, v in data.items())
     if value is None:
         return None
     text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
     return " ".join(text.split())[:200]
+
+
+def _sentry_like(response: requests.Response) -> bool:
+    """A JSON or empty body: what Sentry's API (and its catch-all) sends, unlike an HTML page."""
+    return _is_json(response) or not response.content
 
 
 def _is_json(response: requests.Response) -> bool:

@@ -142,7 +142,7 @@ def _split_property(line: str) -> tuple[str, str]:
     for index, char in enumerate(line):
         if char in "=: \t" and (index == 0 or line[index - 1] != "\\"):
             key, rest = line[:index], line[index:].lstrip(" \t")
-            if rest[:1] in ("=", ":") and char in " \t" or char in "=:":
+            if (rest[:1] in ("=", ":") and char in " \t") or char in "=:":
                 rest = rest[1:]
             return _unescape(key), _unescape(rest.strip())
     return _unescape(line), ""

@@ -33,7 +33,7 @@ from smtools.sentry.upload import (
     UploadTarget,
     choose_protocol,
 )
-from smtools.sentry.verify import Verification, verify_release
+from smtools.sentry.verify import Verification, verify_artifact_bundle, verify_release
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,6 +51,7 @@ class UploadJob:
     verify: bool = True
     chunk_size: int | None = None
     wait_for: float = 300.0
+    poll_interval: float = 1.0
 
 
 @dataclass
@@ -153,11 +154,19 @@ def run_upload(job: UploadJob, settings: Settings, *, on_progress: ProgressCallb
         return report
     report.outcome = uploader.run(found.artifacts, options, report.protocol, report.reason)
     if job.verify:
-        report.verification = verify_release(client, target.release, target.dist,
-                                             target.projects, found.artifacts)
+        report.verification = _verify(client, report, target)
     if job.finalize and report.ok:
         uploader.finalize(report.outcome)
     return report
+
+
+def _verify(client: SentryClient, report: UploadReport, target: UploadTarget) -> Verification:
+    if report.protocol == ARTIFACT_BUNDLE and report.bundle is not None:
+        return verify_artifact_bundle(client, target.projects, report.bundle.debug_id,
+                                      report.bundle.checksum, target.release, target.dist,
+                                      report.artifacts)
+    return verify_release(client, target.release, target.dist, target.projects,
+                          report.artifacts)
 
 
 def _target(job: UploadJob, settings: Settings) -> UploadTarget:
@@ -170,12 +179,13 @@ def _target(job: UploadJob, settings: Settings) -> UploadTarget:
         raise ConfigError("--finalize needs a release: pass --release")
     return UploadTarget(org=settings.org, projects=settings.projects, release=settings.release,
                         dist=settings.dist, protocol=job.protocol, finalize=job.finalize,
-                        chunk_size=job.chunk_size, wait_for=job.wait_for)
+                        chunk_size=job.chunk_size, wait_for=job.wait_for,
+                        poll_interval=job.poll_interval)
 
 
 def _check_release_or_debug_ids(target: UploadTarget, artifacts: list[Artifact]) -> None:
     """Without a release every bundle needs a debug id (sentry-cli ``sourcemaps.rs upload``)."""
-    if target.release:
+    if target.release or target.protocol not in (AUTO, ARTIFACT_BUNDLE):
         return
     lacking = [a for a in artifacts if a.type != "source_map" and not a.debug_id]
     if lacking:

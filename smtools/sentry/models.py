@@ -97,3 +97,23 @@ class ReleaseFile:
                    dist=data.get("dist") or None, sha1=data.get("sha1") or None,
                    size=int(data["size"]) if data.get("size") is not None else None,
                    headers={str(k): str(v) for k, v in headers.items()})
+
+
+@dataclass(frozen=True)
+class BundleFiles:
+    """An artifact bundle as the server lists it: release/dist pairs and ``url -> size``."""
+
+    bundle_id: str
+    associations: tuple[tuple[str | None, str | None], ...]
+    sizes: Mapping[str, int | None]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> BundleFiles:
+        associations = tuple((a.get("release"), a.get("dist"))
+                             for a in data.get("associations") or [] if isinstance(a, dict))
+        sizes = {str(f.get("filePath")): f.get("fileSize") for f in data.get("files") or []
+                 if isinstance(f, dict)}
+        return cls(str(data.get("bundleId", "")), associations, sizes)
+
+    def extend(self, page: BundleFiles) -> BundleFiles:
+        return BundleFiles(self.bundle_id, self.associations, {**self.sizes, **page.sizes})

@@ -29,6 +29,32 @@ class Verification:
                 "skipped_reason": self.skipped_reason, "ok": self.ok}
 
 
+def verify_artifact_bundle(client: SentryClient, projects: Sequence[str], bundle_id: str,
+                           checksum: str, release: str | None, dist: str | None,
+                           artifacts: Sequence[Artifact]) -> Verification:
+    """List the assembled bundle's files and compare names, sizes and the release/dist link.
+
+    The bytes were already checked: assemble only reaches ``ok`` when the joined chunks
+    have the bundle's SHA-1 ("Reported checksum mismatch" otherwise), and the bundle is
+    built deterministically from the files. A server without the listing endpoint leaves
+    that check as the only one (``skipped_reason`` says so).
+    """
+    listing = client.list_artifact_bundle_files(projects[0], bundle_id)
+    if listing is None:
+        return Verification(checked=len(artifacts), skipped_reason=(
+            f"the server cannot list artifact bundle files; it confirmed bundle {checksum} "
+            "by its sha1 when assembling"))
+    result = Verification(checked=len(artifacts))
+    linked = not release or (release, dist) in listing.associations
+    for artifact in artifacts:
+        size = listing.sizes.get(artifact.url, -1)
+        if size == -1 or not linked:
+            result.missing.append(artifact.url)
+        elif size is not None and size != artifact.size:
+            result.mismatched.append((artifact.url, f"{artifact.size} bytes", f"{size} bytes"))
+    return result
+
+
 def verify_release(client: SentryClient, release: str | None, dist: str | None,
                    projects: Sequence[str], artifacts: Sequence[Artifact]) -> Verification:
     """List the release's artifacts (§2.3) and compare names, dist and SHA-1 checksums.

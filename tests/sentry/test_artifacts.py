@@ -9,8 +9,7 @@ import pytest
 from fixtures_upload import MAP, MINIFIED, write_dist
 
 from smtools.errors import InputError, SourceMapError, UsageError
-from smtools.sentry.artifacts import (NamingOptions, artifact_url, discover,
-                                      strip_source_prefixes)
+from smtools.sentry.artifacts import NamingOptions, artifact_url, discover, strip_source_prefixes
 from smtools.sentry.checks import check_maps, refuse_fatal
 
 DEBUG_ID = "4a64c7da-41e8-5519-ab4a-aaedca117352"
@@ -164,12 +163,12 @@ def test_non_utf8_bundle_is_skipped(tmp_path: Path) -> None:
 def test_same_name_from_two_paths_is_a_usage_error(tmp_path: Path) -> None:
     one = write_dist(tmp_path / "one", files={"a.js": "1\n"})
     two = write_dist(tmp_path / "two", files={"a.js": "2\n"})
-    with pytest.raises(UsageError, match="would both be uploaded as ~/a.js"):
+    with pytest.raises(UsageError, match=r"would both be uploaded as ~/a\.js"):
         discover([one, two])
 
 
 def test_missing_path_is_an_input_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="no such file or directory: .*nowhere"):
+    with pytest.raises(InputError, match=r"no such file or directory: .*nowhere"):
         discover([tmp_path / "nowhere"])
 
 

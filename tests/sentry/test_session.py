@@ -67,7 +67,7 @@ def test_total_time_budget_bounds_retries() -> None:
 
 def test_429_honours_retry_after_seconds() -> None:
     clock = FakeClock()
-    client, adapter = scripted_client([(429, {"detail": "slow down"}, {"Retry-After": "7"}),
+    client, _adapter = scripted_client([(429, {"detail": "slow down"}, {"Retry-After": "7"}),
                                        (200, OPTIONS)], clock=clock)
     client.chunk_upload_options()
     assert clock.sleeps == [7.0]
@@ -75,7 +75,7 @@ def test_429_honours_retry_after_seconds() -> None:
 
 def test_429_without_retry_after_backs_off() -> None:
     clock = FakeClock()
-    client, adapter = scripted_client([(429, {"detail": "x"}), (429, {"detail": "x"}),
+    client, _adapter = scripted_client([(429, {"detail": "x"}), (429, {"detail": "x"}),
                                        (200, OPTIONS)], clock=clock)
     client.chunk_upload_options()
     assert clock.sleeps == [1.0, 1.5]
@@ -83,7 +83,7 @@ def test_429_without_retry_after_backs_off() -> None:
 
 def test_429_retry_after_beyond_budget_gives_up_with_clear_error() -> None:
     clock = FakeClock()
-    client, adapter = scripted_client([(429, {"detail": "x"}, {"Retry-After": "3600"})],
+    client, _adapter = scripted_client([(429, {"detail": "x"}, {"Retry-After": "3600"})],
                                       clock=clock)
     with pytest.raises(Exception, match=r"sentry rate-limited the upload \(429\) at https://sentry"
                                         r"\.example\.org/api/0/organizations/acme/chunk-upload/"):

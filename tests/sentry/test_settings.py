@@ -97,7 +97,7 @@ def test_sentry_properties_only_when_named_and_overrides_files(project: Path, ho
 
 
 def test_missing_sentry_properties_is_an_error(project: Path, home: Path) -> None:
-    with pytest.raises(ConfigError, match="SENTRY_PROPERTIES file .*nope.properties does not exist"):
+    with pytest.raises(ConfigError, match=r"SENTRY_PROPERTIES file .*nope\.properties does not exist"):
         resolve_settings({}, {"SENTRY_PROPERTIES": "nope.properties"}, project, home)
 
 
