@@ -85,13 +85,15 @@ def show(as_json: bool, **options: Any) -> int:
         console.emit_json(settings.to_json())
         return 0
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
     for column in ("setting", "value", "source"):
         table.add_column(column, overflow="fold")
     for name, value, source in settings.describe():
-        table.add_row(name, value, source)
+        # Text, not markup: "[defaults] org" must not be read as a style tag.
+        table.add_row(Text(name), Text(value), Text(source))
     console.out().print(table)
     files = ", ".join(str(path) for path in settings.config_files) or "none found"
-    console.out().print(f"config files read: {files}", soft_wrap=True)
+    console.out().print(f"config files read: {files}", soft_wrap=True, markup=False)
     return 0

@@ -181,23 +181,24 @@ def _render(report: UploadReport) -> None:
         (f" dist {t.dist}" if t.dist else "")
     if report.dry_run:
         out.print(f"dry run, nothing sent: {len(report.artifacts)} files to {report.url} "
-                  f"{where}, protocol {report.protocol} ({report.reason})", soft_wrap=True)
+                  f"{where}, protocol {report.protocol} ({report.reason})", soft_wrap=True, markup=False)
         _render_artifacts(report)
         if report.bundle is not None:
             b = report.bundle
             out.print(f"bundle {b.checksum} ({_size(len(b.data))}, {len(b.chunks)} chunks, "
-                      f"debug id {b.debug_id})", soft_wrap=True)
+                      f"debug id {b.debug_id})", soft_wrap=True, markup=False)
     else:
         o = report.outcome
         assert o is not None
         out.print(f"{len(o.uploaded)} uploaded, {len(o.already_present)} already on the server"
-                  f" ({report.protocol}) to {report.url} {where}", soft_wrap=True)
+                  f" ({report.protocol}) to {report.url} {where}", soft_wrap=True, markup=False)
         out.print(f"sent {o.chunks_sent} of {o.chunks_total} chunks ({_size(o.chunk_bytes_sent)}"
-                  f"), {report.stats.requests} requests", soft_wrap=True)
+                  f"), {report.stats.requests} requests", soft_wrap=True, markup=False)
         if report.verification is not None and report.verification.skipped_reason is None:
             v = report.verification
             out.print(f"verified {v.checked - len(v.missing) - len(v.mismatched)}/{v.checked} "
-                      "artifacts on the server" + (", release finalized" if o.finalized else ""))
+                      "artifacts on the server" + (", release finalized" if o.finalized else ""),
+                      markup=False)
     for path, reason in report.discovery.skipped:
         console.info(f"skipped {_shown(path)}: {reason}")
     for problem in report.problems:

@@ -115,3 +115,73 @@ def write_dist(root: Path, *, files: dict[str, str | bytes] | None = None) -> Pa
 
 
 Call = Callable[..., Any]
+
+
+class TLSForwarder:
+    """A TLS-terminating TCP forwarder on loopback (what a reverse proxy does for TLS).
+
+    Certificates come from a throwaway ``trustme`` CA made at test time; ``ca_path`` is
+    its PEM file. Every accepted connection is piped to ``backend`` (host, port).
+    """
+
+    def __init__(self, backend: tuple[str, int], directory: Path) -> None:
+        import socket
+        import ssl
+        import threading
+
+        import trustme
+
+        self.ca = trustme.CA()
+        cert = self.ca.issue_cert("127.0.0.1", "localhost")
+        self.ca_path = directory / "throwaway-ca.pem"
+        self.ca.cert_pem.write_to_path(str(self.ca_path))
+        self._context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        cert.configure_cert(self._context)
+        self._backend = backend
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self.url = f"https://127.0.0.1:{self.port}/"
+        self._threading = threading
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            self._threading.Thread(target=self._handle, args=(client,), daemon=True).start()
+
+    def _handle(self, client: Any) -> None:
+        import socket
+        import ssl
+
+        try:
+            tls = self._context.wrap_socket(client, server_side=True)
+        except (ssl.SSLError, OSError):
+            client.close()
+            return
+        upstream = socket.create_connection(self._backend)
+        self._threading.Thread(target=_pipe, args=(upstream, tls), daemon=True).start()
+        _pipe(tls, upstream)
+
+    def close(self) -> None:
+        self._listener.close()
+
+
+def _pipe(source: Any, target: Any) -> None:
+    try:
+        while True:
+            data = source.recv(65536)
+            if not data:
+                break
+            target.sendall(data)
+    except OSError:
+        pass
+    finally:
+        for sock in (source, target):
+            try:
+                sock.close()
+            except OSError:
+                pass
