@@ -78,7 +78,7 @@ def test_without_the_ca_the_error_says_how_to_pass_it(proxied: tuple[Any, TLSFor
 
 @pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
 def test_insecure_works_without_the_ca(proxied: tuple[Any, TLSForwarder], tmp_path: Path) -> None:
-    server, forwarder = proxied
+    _server, forwarder = proxied
     settings = settings_from_env(forwarder.url, {}, tmp_path, insecure=True)
     assert settings.verify_ssl is False
     assert run(settings, write_dist(tmp_path / "dist")).ok
