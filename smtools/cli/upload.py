@@ -199,6 +199,8 @@ def _render(report: UploadReport) -> None:
             out.print(f"verified {v.checked - len(v.missing) - len(v.mismatched)}/{v.checked} "
                       "artifacts on the server" + (", release finalized" if o.finalized else ""),
                       markup=False)
+    if report.verification is not None and report.verification.skipped_reason:
+        console.info(f"verification: {report.verification.skipped_reason}")
     for path, reason in report.discovery.skipped:
         console.info(f"skipped {_shown(path)}: {reason}")
     for problem in report.problems:
