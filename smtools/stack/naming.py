@@ -1,0 +1,104 @@
+"""Find the original function that encloses a position, by reading the original source.
+
+Minifiers rename functions, and the name a map records at a frame's position is the
+identifier written *there* (often ``Error`` or the callee of a call), not the
+function the frame runs in. Sentry answers this with scope information parsed from
+the minified file; offline, with ``sourcesContent`` at hand, a simpler heuristic over
+the original source does well on hand-written code:
+
+1. the original line itself, left of the column: the last function header on it
+   (one-line functions: ``boom () { throw new Error() }``);
+2. otherwise walk upwards. A line can only open a block that encloses the position
+   if it is indented *less* than every line seen so far (starting with the line of
+   the position); among those lines the first that is a function header gives the
+   name. Headers recognised: ``function NAME(``, ``NAME(...) {`` methods (with
+   ``async``/``static``/``get``/``set``/``*``), ``NAME = function``, ``NAME: function``,
+   ``NAME = (...) =>``/``NAME = x =>`` (also with ``:``), ``const/let/var NAME = ...``.
+   Anonymous functions (``function (``, a bare ``=>``) are stepped over: the name is
+   that of the nearest *named* enclosing function.
+
+It does not parse JavaScript: headers split over several lines, code that is not
+indented, and minified original sources defeat it, and the caller falls back to
+other methods (see ``smtools.stack.symbolicate``).
+"""
+
+from __future__ import annotations
+
+import re
+
+_IDENT = r"[A-Za-z_$][\w$]*"
+_KEYWORDS = frozenset({"if", "for", "while", "switch", "catch", "with", "return", "function",
+                       "else", "typeof", "new", "await", "yield", "super", "do", "try", "in",
+                       "of", "delete", "void", "throw", "case"})
+_HEADERS = (
+    re.compile(rf"\bfunction\b\s*\*?\s*(?P<name>{_IDENT})\s*\("),
+    re.compile(rf"(?P<name>{_IDENT})\s*[:=]\s*(?:async\s+)?function\b"),
+    re.compile(rf"(?P<name>{_IDENT})\s*[:=]\s*(?:async\s+)?(?:\([^()]*\)|{_IDENT})\s*=>"),
+    re.compile(rf"(?:^|[\s,{{;])(?:async\s+|static\s+|get\s+|set\s+|\*\s*)*(?P<name>{_IDENT})"
+               r"\s*\([^()]*\)\s*\{"),
+)
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029]")
+
+
+def split_lines(text: str) -> list[str]:
+    """Split source text at JavaScript line terminators (what map generators count)."""
+    return _LINE_BREAK.split(text)
+
+
+def enclosing_function(source: str, line: int, column: int) -> str | None:
+    """The name of the nearest named function around a 0-based original position.
+
+    Args:
+        source: the original file's text (from ``sourcesContent``).
+        line: 0-based original line.
+        column: 0-based original column (UTF-16 code units).
+
+    Returns:
+        The function name, or None when the heuristic finds none.
+    """
+    lines = split_lines(source)
+    if not 0 <= line < len(lines):
+        return None
+    text = lines[line]
+    head = text[:utf16_to_index(text, column)]
+    name = _last_header(head)
+    if name is not None:
+        return name
+    limit = _indent(text) if text.strip() else len(text)
+    for previous in range(line - 1, -1, -1):
+        candidate = lines[previous]
+        if not candidate.strip() or _indent(candidate) >= limit:
+            continue
+        limit = _indent(candidate)
+        name = _last_header(candidate)
+        if name is not None:
+            return name
+        if limit == 0:
+            break
+    return None
+
+
+def _last_header(text: str) -> str | None:
+    best: tuple[int, str] | None = None
+    for pattern in _HEADERS:
+        for match in pattern.finditer(text):
+            name = match["name"]
+            if name in _KEYWORDS:
+                continue
+            if best is None or match.start("name") > best[0]:
+                best = (match.start("name"), name)
+    return best[1] if best else None
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" \t"))
+
+
+def utf16_to_index(text: str, column: int) -> int:
+    """The ``str`` index of a UTF-16 column in ``text`` (clamped to the line's end)."""
+    units = 0
+    for index, char in enumerate(text):
+        if units >= column:
+            return index
+        units += 2 if ord(char) > 0xFFFF else 1
+    return len(text)
