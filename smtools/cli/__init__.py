@@ -138,7 +138,7 @@ def run(argv: list[str] | None = None) -> int:
         # The reader went away (`smtools ... | head`): not an error of ours.
         _silence_stdout()
         return EXIT_OK
-    except Exception as error:  # noqa: BLE001 - the one place that catches everything
+    except Exception as error:
         if _debug_enabled():
             raise
         _report(f"internal error: {type(error).__name__}: {error} "
