@@ -1,34 +1,23 @@
 """Debug IDs for bundle + map pairs, in the format of ``sentry-cli sourcemaps inject``.
 
-For a bundle without a ``//# debugId=`` comment (``sentry-api.md`` §5):
+For a bundle without ``//# debugId=`` (``sentry-api.md`` §5): the ID is the map's
+``debug_id``/``debugId`` if any, else a UUID from the map file's bytes (SHA-1, first
+16 bytes, version 5, RFC 4122 variant: sentry-cli 2.x ``debug_id_from_bytes_hashed``;
+3.x derives IDs differently, so IDs are deterministic and in the same format, not the
+ones sentry-cli would pick); without a map, the bundle's bytes are hashed.
+``"\n" + snippet + "\n"`` goes after a ``#!`` line, leading comments and a
+``"use ...";`` prologue; ``//# debugId=<id>`` goes just before the trailing
+``//# sourceMappingURL=`` (which stays the last line). The map gets ``debugId`` and
+mappings shifted so every position resolves as before (:func:`shift_mappings`);
+index maps get their section offsets shifted; inline ``data:`` maps are rewritten
+in the bundle. A bundle that has a ``//# debugId=`` is left alone and its map only
+gains a missing ``debugId``: a second run changes nothing.
 
-* the ID is the map's own ``debug_id``/``debugId`` when it has one, else a UUID
-  derived from the map file's bytes: the first 16 bytes of their SHA-1 with the
-  version nibble 5 and the RFC 4122 variant (sentry-cli 2.x
-  ``debug_id_from_bytes_hashed``; sentry-cli 3.x derives its IDs differently, so the
-  IDs are deterministic and in the same format but not the ones sentry-cli would
-  pick). Without a map the bundle's own bytes are hashed.
-* ``"\\n" + snippet + "\\n"`` is inserted after a ``#!`` line, leading comments and
-  blank lines, and a ``"use ...";`` directive prologue: the one-line runtime snippet
-  registers the ID in ``globalThis._sentryDebugIds`` under the current stack.
-* ``//# debugId=<id>`` is written on its own line just before the trailing
-  ``//# sourceMappingURL=`` comment (or at the end when there is none), so the
-  ``sourceMappingURL`` stays the last line.
-* the map gets ``"debugId": "<id>"`` (kept when ``debug_id``/``debugId`` is there) and
-  its mappings are shifted for the inserted lines, so every position resolves
-  exactly as before (see :func:`shift_mappings`). Index maps get their section
-  offsets shifted. Inline ``data:`` maps are rewritten inside the bundle.
-
-A bundle that already has a ``//# debugId=`` is left alone; its map only gets the
-``debugId`` field if it lacks one (that is what makes a second run change nothing).
-
-Files are replaced atomically (temporary file in the same directory, then
-``os.replace``). A pair is two files, so before the two renames a small journal
-``.<bundle>.smtools-inject`` is written next to the bundle; the map is replaced
-first and the bundle last, then the journal is removed. If a run dies between the
-renames, the next run finds the journal and completes the renames before doing
-anything else, so a retry is always safe. A bundle that carries a debug ID therefore
-always has its map already updated.
+Each file is replaced atomically (temporary file in its directory, ``os.replace``).
+For a pair, a journal ``.<bundle>.smtools-inject`` listing both renames is written
+first; the map is replaced, then the bundle, then the journal is removed. A run that
+died between the renames is completed by the next run before anything else, so a
+retry is always safe, and a bundle with a debug ID always has its map updated.
 """
 
 from __future__ import annotations
@@ -87,11 +76,8 @@ def map_debug_id(map_json: dict[str, Any]) -> str | None:
 
 @dataclass(frozen=True)
 class InjectResult:
-    """What happened (or, with ``dry_run``, would happen) to one bundle.
-
-    ``id_from`` is ``bundle`` (kept from its comment), ``map`` (kept from the map),
-    ``map-content`` or ``bundle-content`` (derived from those bytes).
-    """
+    """What happened (or, with ``dry_run``, would happen) to one bundle. ``id_from``: ``bundle``
+    or ``map`` (kept from there), ``map-content`` or ``bundle-content`` (derived from the bytes)."""
 
     bundle: Path
     map_path: Path | None
@@ -118,11 +104,7 @@ class _Pair:
 
 
 def find_bundles(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Bundle files named or found (recursively) under ``paths``, sorted, without duplicates.
-
-    Raises:
-        InputError: a path does not exist.
-    """
+    """Bundle files named or found (recursively) under ``paths``, sorted; InputError if missing."""
     found: set[Path] = set()
     for item in map(Path, paths):
         if item.is_file():
@@ -138,16 +120,13 @@ def find_bundles(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 
 def inject(paths: Iterable[str | os.PathLike[str]], *, dry_run: bool = False,
            on_result: Callable[[InjectResult], None] | None = None) -> list[InjectResult]:
-    """Give every bundle under ``paths`` (and its map) a debug ID.
-
-    Args:
-        paths: bundle files or directories to search for ``.js``/``.cjs``/``.mjs``.
-        dry_run: compute and report, write nothing.
-        on_result: called with each bundle's result as it is done.
+    """Give every bundle under ``paths`` (files, or directories searched for
+    ``.js``/``.cjs``/``.mjs``) and its map a debug ID; ``dry_run`` writes nothing;
+    ``on_result`` gets each bundle's result as it is done.
 
     Raises:
         InputError: a path does not exist or a bundle cannot be read.
-        InvalidSourceMap: a map is not JSON or has no ``mappings`` string.
+        InvalidSourceMap: a map is not JSON or has no ``mappings``/``sections``.
     """
     results = []
     for bundle in find_bundles(paths):
@@ -163,6 +142,8 @@ def inject_bundle(bundle: Path, *, dry_run: bool = False) -> InjectResult:
     recovered = False if dry_run else recover(bundle)
     original = read_bytes(bundle)
     pair = _read_pair(bundle, original)
+    if pair.map_path is not None and not dry_run:
+        _remove_stale_temps(pair.map_path)
     existing = find_debug_id(pair.text)
     if existing is not None:
         result, writes = _keep_bundle_id(bundle, pair, existing.lower())
@@ -229,26 +210,21 @@ def _inject_new(bundle: Path, pair: _Pair, original: bytes
     id_from = "map" if map_id else "map-content"
     if pair.inline_url is not None:
         encoded = base64.b64encode(_dump_map(pair.map_json)).decode()
-        text = _replace_last(text, pair.inline_url,
-                             f"data:application/json;charset=utf-8;base64,{encoded}")
+        head, _, tail = text.rpartition(pair.inline_url)
+        text = f"{head}data:application/json;charset=utf-8;base64,{encoded}{tail}"
         return InjectResult(bundle, None, debug_id, id_from, True, True), [(bundle, _encode(text))]
     assert pair.map_path is not None
     writes = [(pair.map_path, _dump_map(pair.map_json)), (bundle, _encode(text))]
     return InjectResult(bundle, pair.map_path, debug_id, id_from, True, True), writes
 
 
-def _encode(text: str) -> bytes:
+def _encode(text: str) -> bytes:  # surrogateescape: bytes that are not UTF-8 survive
     return text.encode("utf-8", "surrogateescape")
 
 
 def _dump_map(map_json: dict[str, Any]) -> bytes:
     # Compact JSON with the new key last, as sentry-cli writes injected maps.
     return json.dumps(map_json, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _replace_last(text: str, old: str, new: str) -> str:
-    head, _, tail = text.rpartition(old)
-    return head + new + tail
 
 
 def _newline(text: str) -> str:
@@ -265,11 +241,8 @@ def _line_and_column(text: str, index: int) -> tuple[int, int, int]:
 
 
 def insertion_point(text: str) -> int:
-    """Where the snippet goes: after ``#!``, leading comments and a directive prologue.
-
-    Without directives the snippet goes at the start of the first code line when
-    only whitespace precedes the code on that line, else right before the code.
-    """
+    """Where the snippet goes: after ``#!``, leading comments and a directive prologue;
+    without directives, at the start of the first code line if only blanks precede the code."""
     position = 0
     if text.startswith("#!"):
         match = _LINE_BREAK.search(text)
@@ -295,11 +268,8 @@ def insert_snippet(text: str, debug_id: str) -> tuple[str, tuple[int, int]]:
 
 
 def add_comment(text: str, debug_id: str, *extra_lines: str) -> tuple[str, int | None]:
-    """Add ``//# debugId=`` before the trailing ``sourceMappingURL`` comment, else at the end.
-
-    Returns the new text and the 0-based line where the lines were inserted when
-    that was before existing lines (None when appended at the end).
-    """
+    """Add ``//# debugId=`` before the trailing ``sourceMappingURL`` comment, else at the end;
+    return the new text and the 0-based line of the insertion (None when appended)."""
     newline = _newline(text)
     block = "".join(f"{line}{newline}" for line in (*extra_lines, f"//# debugId={debug_id}"))
     starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
@@ -315,45 +285,32 @@ def add_comment(text: str, debug_id: str, *extra_lines: str) -> tuple[str, int |
 
 
 def shift_map(map_json: dict[str, Any], line: int, column: int, added: int) -> None:
-    """Shift a map (regular or index) for ``added`` lines inserted at (line, column).
-
-    Raises:
-        InvalidSourceMap: an index-map section starts before the insertion point on
-            its line and so cannot be split.
-    """
+    """Shift a map for ``added`` lines inserted at (line, column); raises InvalidSourceMap
+    when an index-map section starts left of a mid-line insertion point (it cannot be split)."""
     if isinstance(map_json.get("mappings"), str):
         map_json["mappings"] = shift_mappings(map_json["mappings"], line, column, added)
         return
-    sections = map_json.get("sections") or []
-    for number, section in enumerate(sections):
+    for number, section in enumerate(map_json.get("sections") or []):
         offset = section.get("offset") if isinstance(section, dict) else None
         if not isinstance(offset, dict):
             continue
         at = (offset.get("line", 0), offset.get("column", 0))
-        if at[0] == line and at[1] < column and column > 0 and _section_continues(sections, number, line):
-            raise InvalidSourceMap(f"index map section {number} spans the insertion point "
-                                   f"{line + 1}:{column + 1}")
+        if column > 0 and at[0] == line and at[1] < column:
+            raise InvalidSourceMap(f"index map section {number} starts before the insertion "
+                                   f"point {line + 1}:{column + 1} on the same line")
         if at >= (line, column):
             offset["line"] = at[0] + added
             offset["column"] = at[1] - column if at[0] == line else at[1]
 
 
-def _section_continues(sections: Sequence[Any], number: int, line: int) -> bool:
-    following = sections[number + 1] if number + 1 < len(sections) else None
-    offset = following.get("offset", {}) if isinstance(following, dict) else {}
-    return not (isinstance(offset, dict) and offset.get("line") == line)
-
-
 def shift_mappings(mappings: str, line: int, column: int, added: int) -> str:
-    """Re-encode ``mappings`` for ``added`` new lines inserted at generated (line, column).
+    """Re-encode ``mappings`` for ``added`` lines inserted at generated (line, column).
 
-    Everything at or after the insertion point moves ``added`` lines down; on the
-    insertion line, segments at or after ``column`` move to the new line and
-    ``column`` units left. Other VLQ fields are relative to the previous segment of
-    the whole ``mappings`` string, which the split does not reorder, so only the
-    first moved segment's column is re-encoded. When the moved text does not start
-    with a segment, a copy of the last segment before the split is put at its
-    column 0 (all deltas zero), so that lookups there still find the same mapping.
+    Positions after the insertion point move ``added`` lines down, those on its line
+    also ``column`` units left. Source/line/column/name fields are deltas over the whole
+    string, which the split does not reorder: only the first moved segment's column is
+    re-encoded. If the moved text does not start with a segment, a copy of the last
+    segment before the split (all deltas zero) is put at its column 0.
     """
     lines = mappings.split(";")
     if line >= len(lines):
@@ -388,27 +345,27 @@ def journal_path(bundle: Path) -> Path:
 def recover(bundle: Path) -> bool:
     """Finish the renames of an interrupted run for ``bundle``; True if there was one.
 
-    Leftover temporary files of a run that died before its journal was written are
-    removed (the originals were not touched yet).
+    Without a journal, temporary files left by a run that died earlier are removed
+    (that run had not touched the originals yet).
     """
     journal = journal_path(bundle)
     if not journal.exists():
-        for stale in bundle.parent.glob(f".{bundle.name}.*{_TEMP_SUFFIX}"):
-            stale.unlink(missing_ok=True)
+        _remove_stale_temps(bundle)
         return False
-    steps = json.loads(journal.read_text(encoding="utf-8"))["replace"]
-    for temp, final in steps:
+    for temp, final in json.loads(journal.read_text(encoding="utf-8"))["replace"]:
         if os.path.exists(temp):
             os.replace(temp, final)
     journal.unlink()
     return True
 
 
-def commit(writes: Sequence[tuple[Path, bytes]], bundle: Path) -> None:
-    """Write files atomically as one unit (see the module docstring for the journal).
+def _remove_stale_temps(path: Path) -> None:
+    for stale in path.parent.glob(f".{path.name}.*{_TEMP_SUFFIX}"):
+        stale.unlink(missing_ok=True)
 
-    ``writes`` are replaced in order, so the bundle must come last.
-    """
+
+def commit(writes: Sequence[tuple[Path, bytes]], bundle: Path) -> None:
+    """Write files atomically as one unit, in order (the bundle last; see the module docstring)."""
     temps: list[tuple[str, str]] = []
     try:
         for path, data in writes:
@@ -419,16 +376,10 @@ def commit(writes: Sequence[tuple[Path, bytes]], bundle: Path) -> None:
         raise
     journal = journal_path(bundle)
     if len(temps) > 1:
-        journal_text = json.dumps({"replace": temps}).encode("utf-8")
-        os.replace(_write_temp(journal, journal_text), journal)
+        os.replace(_write_temp(journal, json.dumps({"replace": temps}).encode()), journal)
     for temp, final in temps:
-        replace_file(temp, final)
+        os.replace(temp, final)
     journal.unlink(missing_ok=True)
-
-
-def replace_file(temp: str, final: str) -> None:
-    """``os.replace`` (a separate function so tests can interrupt between renames)."""
-    os.replace(temp, final)
 
 
 def _write_temp(path: Path, data: bytes) -> str:

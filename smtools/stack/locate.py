@@ -148,6 +148,19 @@ class FileIndex:
         path = self._find_suffix(url_segments(url))
         return Match(path, BY_URL) if path is not None else None
 
+    def find_source(self, source: str) -> Path | None:
+        """A local copy of an original source named in a map (``webpack:///./src/a.js``).
+
+        Only a file whose relative path ends with *every* segment of ``source`` counts,
+        so that a map without ``sourcesContent`` never shows the wrong file.
+        """
+        wanted = url_segments(source)
+        for _, _, path in self._by_name.get(wanted[-1] if wanted else "", ()):
+            # the whole path counts here: --maps src/ still finds webpack:///./src/a.js
+            if path.suffix != ".map" and _shared_suffix(path.resolve().parts, wanted) == len(wanted):
+                return path
+        return None
+
     def _find_suffix(self, segments: list[str]) -> Path | None:
         if not segments:
             return None

@@ -127,7 +127,9 @@ class Resolution:
             original source), ``caller`` (the name mapped at the calling frame's
             call site) or ``minified`` (kept as printed).
         token_name: the name the map records at the frame's own position.
-        source_text: the original source file's text when the map embeds it.
+        source_text: the original source file's text (``sourcesContent``, or a local
+            file, see ``source_text_from``).
+        source_text_from: ``sourcesContent`` or the path of the local file read.
     """
 
     frame: Frame
@@ -143,6 +145,7 @@ class Resolution:
     name_from: str | None = None
     token_name: str | None = None
     source_text: str | None = field(default=None, repr=False, compare=False)
+    source_text_from: str | None = None
 
     @property
     def resolved(self) -> bool:

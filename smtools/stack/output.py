@@ -143,7 +143,7 @@ def resolution_json(resolution: Resolution, context_lines: int = 0) -> dict[str,
         data["original"] = {
             "source": resolution.source, "line": orig_line, "column": orig_column,
             "function": resolution.name, "function_from": resolution.name_from,
-            "token_name": resolution.token_name,
+            "token_name": resolution.token_name, "source_text_from": resolution.source_text_from,
             "context": None if context is None else context_json(context)}
     return data
 

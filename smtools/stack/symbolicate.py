@@ -77,6 +77,7 @@ class Symbolicator:
         self.maps_decoded = 0
         self._by_file: dict[Path, tuple[AnyMap, str] | _MapUnusable] = {}
         self._by_map: dict[Path, AnyMap | _MapUnusable] = {}
+        self._sources: dict[Path, str] = {}
 
     def resolve_trace(self, frames: Sequence[Frame],
                       debug_ids: dict[str, str] | None = None) -> list[Resolution]:
@@ -115,10 +116,24 @@ class Symbolicator:
         token = source_map.lookup(frame.line, frame.column, same_line=True)
         if token is None or token.original_line is None or token.source is None:
             return Resolution(frame, UNRESOLVED, UNMAPPED, map_path=map_path, **found)
+        text, text_from = self._source_text(source_map, token.source)
         return Resolution(frame, RESOLVED, None, map_path=map_path, source=token.source,
                           line=token.original_line, column=token.original_column,
-                          token_name=token.name,
-                          source_text=source_map.source_content_for(token.source), **found)
+                          token_name=token.name, source_text=text, source_text_from=text_from,
+                          **found)
+
+    def _source_text(self, source_map: AnyMap, source: str) -> tuple[str | None, str | None]:
+        """The original text: ``sourcesContent``, else a file under ``--maps`` whose path
+        ends with the whole source path (Sentry likewise falls back to uploaded sources)."""
+        text = source_map.source_content_for(source)
+        if text is not None:
+            return text, "sourcesContent"
+        path = self.index.find_source(source)
+        if path is None:
+            return None, None
+        if path not in self._sources:
+            self._sources[path] = path.read_bytes().decode("utf-8", "replace")
+        return self._sources[path], str(path)
 
     def _map_for(self, match: Match) -> tuple[AnyMap, str]:
         key = _key(match.path)

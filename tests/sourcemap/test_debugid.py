@@ -251,8 +251,8 @@ class _Crash(Exception):
     pass
 
 
-def _crash_on_call(monkeypatch: pytest.MonkeyPatch, name: str, number: int) -> None:
-    real = getattr(debugid, name)
+def _crash_on_call(monkeypatch: pytest.MonkeyPatch, owner: object, name: str, number: int) -> None:
+    real = getattr(owner, name)
     calls = []
 
     def flaky(*args: object) -> object:
@@ -261,7 +261,7 @@ def _crash_on_call(monkeypatch: pytest.MonkeyPatch, name: str, number: int) -> N
             raise _Crash
         return real(*args)
 
-    monkeypatch.setattr(debugid, name, flaky)
+    monkeypatch.setattr(owner, name, flaky)
 
 
 def test_interrupted_between_the_two_renames_is_completed_by_the_next_run(
@@ -274,7 +274,8 @@ def test_interrupted_between_the_two_renames_is_completed_by_the_next_run(
     work.mkdir()
     bundle, source_map = _pair(work)
     old_bundle = bundle.read_bytes()
-    _crash_on_call(monkeypatch, "replace_file", 2)   # the map is replaced, the bundle is not
+    # os.replace calls: 1 the journal, 2 the map, 3 the bundle -> dies between map and bundle
+    _crash_on_call(monkeypatch, debugid.os, "replace", 3)
     with pytest.raises(_Crash):
         inject([work])
     monkeypatch.undo()
@@ -292,7 +293,8 @@ def test_interrupted_while_writing_leaves_both_files_old(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     bundle, source_map = _pair(tmp_path)
     snapshot = (bundle.read_bytes(), source_map.read_bytes())
-    _crash_on_call(monkeypatch, "_write_temp", 2)   # the map's temp file is written, the bundle's is not
+    # the map's temporary file is written, the bundle's is not
+    _crash_on_call(monkeypatch, debugid, "_write_temp", 2)
     with pytest.raises(_Crash):
         inject([tmp_path])
     assert (bundle.read_bytes(), source_map.read_bytes()) == snapshot
@@ -304,3 +306,33 @@ def test_missing_path(tmp_path: Path) -> None:
 
     with pytest.raises(InputError, match=r"no such file or directory: .*nowhere"):
         inject([tmp_path / "nowhere"])
+
+
+def test_injected_fixture_bundle_still_crashes_at_the_documented_line(fixture_dir: Path,
+                                                                      tmp_path: Path) -> None:
+    """Run the injected main.js in node: its real trace still resolves to throw-sites.json."""
+    import os
+    import subprocess
+
+    from smtools.stack.run import symbolicate_input
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    app = tmp_path / "HospitalDesk/resources/app.asar/dist/electron"
+    shutil.copytree(fixture_dir / "dist/electron", app)
+    [main] = [r for r in inject([app]) if r.bundle.name == "main.js"]
+    env = {**os.environ, "NODE_PATH": str(fixture_dir / "stubs"), "SMTOOLS_FIXTURE_CRASH": "main-dose"}
+    env.pop("NODE_OPTIONS", None)
+    preload = str(fixture_dir / "scripts/lib/print-uncaught.js")
+    run = subprocess.run([node, "-r", preload, str(app / "main.js")],
+                         capture_output=True, env=env, cwd=tmp_path, timeout=60)
+    assert run.returncode != 0 and b"main.js:3:" in run.stderr   # the code now starts on line 3
+    sites = json.loads((fixture_dir / "throw-sites.json").read_text())
+    site = next(s for s in sites if s["id"] == "main-dose")
+    result = symbolicate_input(run.stderr, [tmp_path])
+    throwing = result.resolutions[0]
+    assert throwing.source is not None and throwing.source.endswith(site["source"])
+    assert (throwing.line + 1, throwing.column + 1, throwing.name) == (  # type: ignore[operator]
+        site["line"], site["column"], site["function"])
+    assert load(app / "main.js.map").debug_id == main.debug_id

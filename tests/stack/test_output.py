@@ -57,7 +57,7 @@ def test_json(tiny_build: Path) -> None:
                                   "function": "n", "eval": False}
     assert first["original"] == {
         "source": "webpack:///./src/a.js", "line": 5, "column": 9, "function": "inner",
-        "function_from": "scope", "token_name": None,
+        "function_from": "scope", "token_name": None, "source_text_from": "sourcesContent",
         "context": {"start_line": 4, "pre_context": ["function inner () {"],
                     "context_line": "  throw new Error('x')", "post_context": ["}"]}}
     assert (second["status"], second["reason"], second["original"]) == ("unresolved", "file not found", None)

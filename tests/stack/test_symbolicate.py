@@ -54,6 +54,19 @@ def test_without_sources_content_the_caller_names_the_callee(tmp_path: Path) -> 
     assert results[0].source_text is None
 
 
+def test_without_sources_content_a_local_copy_of_the_source_is_used(tmp_path: Path) -> None:
+    from .tinybuild import ORIGINAL
+
+    write_bundle(tmp_path, contents=False)
+    (tmp_path / "checkout/src").mkdir(parents=True)
+    (tmp_path / "checkout/src/a.js").write_text(ORIGINAL)
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other/a.js").write_text("// a different a.js: only a whole-path match counts\n")
+    results = _resolve(tmp_path)
+    assert [(r.name, r.name_from) for r in results[:2]] == [("inner", "scope"), ("outer", "scope")]
+    assert results[0].source_text_from == str(tmp_path / "checkout/src/a.js")
+
+
 def test_each_map_is_decoded_once(tiny_build: Path) -> None:
     decoded: list[str] = []
     symbolicator = Symbolicator(FileIndex([tiny_build]), decoded.append)
