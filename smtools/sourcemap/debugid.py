@@ -104,11 +104,12 @@ class _Pair:
 
 
 def find_bundles(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Bundle files named or found (recursively) under ``paths``, sorted; InputError if missing."""
+    """``.js``/``.cjs``/``.mjs`` files named or found (recursively) under ``paths``, sorted
+    (other files, e.g. a shell glob's ``.map`` and ``.html``, are passed over); InputError if missing."""
     found: set[Path] = set()
     for item in map(Path, paths):
         if item.is_file():
-            found.add(item)
+            found.update([item] if item.name.endswith(BUNDLE_EXTENSIONS) else [])
         elif item.is_dir():
             for directory, subdirs, files in os.walk(item):
                 subdirs[:] = [d for d in subdirs if not d.startswith(".") and d != "node_modules"]

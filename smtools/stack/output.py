@@ -190,7 +190,7 @@ def write_event(result: StackResult) -> bytes:
 
 
 def _rewrite_frame(frame: dict[str, Any], resolution: Resolution, event: dict[str, Any]) -> None:
-    data = frame.get("data") if isinstance(frame.get("data"), dict) else {}
+    data: dict[str, Any] = frame["data"] if isinstance(frame.get("data"), dict) else {}
     if resolution.status == SKIPPED:
         return
     if not resolution.resolved:

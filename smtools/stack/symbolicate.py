@@ -106,21 +106,20 @@ class Symbolicator:
         match = self.index.find(frame.url, debug_id)
         if match is None:
             return Resolution(frame, UNRESOLVED, FILE_NOT_FOUND)
-        found = {"file": str(match.path), "matched_by": match.matched_by}
+        found = Resolution(frame, UNRESOLVED, file=str(match.path), matched_by=match.matched_by)
         try:
             source_map, map_path = self._map_for(match)
         except _MapUnusable as unusable:
-            return Resolution(frame, UNRESOLVED, unusable.reason, **found)
+            return replace(found, reason=unusable.reason)
         if frame.column is None:
-            return Resolution(frame, UNRESOLVED, NO_COLUMN, map_path=map_path, **found)
+            return replace(found, reason=NO_COLUMN, map_path=map_path)
         token = source_map.lookup(frame.line, frame.column, same_line=True)
         if token is None or token.original_line is None or token.source is None:
-            return Resolution(frame, UNRESOLVED, UNMAPPED, map_path=map_path, **found)
+            return replace(found, reason=UNMAPPED, map_path=map_path)
         text, text_from = self._source_text(source_map, token.source)
-        return Resolution(frame, RESOLVED, None, map_path=map_path, source=token.source,
-                          line=token.original_line, column=token.original_column,
-                          token_name=token.name, source_text=text, source_text_from=text_from,
-                          **found)
+        return replace(found, status=RESOLVED, map_path=map_path, source=token.source,
+                       line=token.original_line, column=token.original_column, token_name=token.name,
+                       source_text=text, source_text_from=text_from)
 
     def _source_text(self, source_map: AnyMap, source: str) -> tuple[str | None, str | None]:
         """The original text: ``sourcesContent``, else a file under ``--maps`` whose path

@@ -6,6 +6,7 @@ import base64
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sourcemap as oracle  # PyPI sourcemap 0.2.1: an independent decoder
@@ -91,20 +92,32 @@ def _moved(line: int, column: int, at: tuple[int, int], added: int) -> tuple[int
     return line + added, column - at[1] if line == at[0] else column
 
 
+def _oracle_load(path: Path) -> Any:
+    data = json.loads(path.read_text())
+    data.setdefault("names", [])   # the oracle insists on the key (the cheap variant has none)
+    return oracle.loads(json.dumps(data))
+
+
 def _oracle_tokens(path: Path) -> list[tuple]:
-    index = oracle.loads(path.read_text())
-    return [(t.dst_line, t.dst_col, t.src, t.src_line, t.src_col, t.name) for t in index]
+    return [(t.dst_line, t.dst_col, t.src, t.src_line, t.src_col, t.name) for t in _oracle_load(path)]
 
 
-@pytest.mark.parametrize("bundle", ["main.js", "renderer.js"])
-def test_every_fixture_mapping_resolves_as_before(fixture_dir: Path, tmp_path: Path, bundle: str) -> None:
+FIXTURE_PAIRS = ["dist/electron/main.js", "dist/electron/renderer.js",
+                 *(f"variants/{v}/dist/electron/main.js" for v in (
+                     "cheap-module-source-map", "hidden-source-map", "nosources-source-map",
+                     "webpack-sources-101"))]
+
+
+@pytest.mark.parametrize("pair", FIXTURE_PAIRS)
+def test_every_fixture_mapping_resolves_as_before(fixture_dir: Path, tmp_path: Path, pair: str) -> None:
+    bundle = Path(pair).name
     for name in (bundle, bundle + ".map"):
-        shutil.copy(fixture_dir / "dist/electron" / name, tmp_path / name)
+        shutil.copy(fixture_dir / Path(pair).parent / name, tmp_path / name)
     before = _oracle_tokens(tmp_path / (bundle + ".map"))
     text_before = (tmp_path / bundle).read_text()
     result = inject_bundle(tmp_path / bundle)
     assert result.bundle_changed and result.map_changed and result.id_from == "map-content"
-    after_map = oracle.loads((tmp_path / (bundle + ".map")).read_text())
+    after_map = _oracle_load(tmp_path / (bundle + ".map"))
     text_after = (tmp_path / bundle).read_text()
     moved = [_moved(line, column, (0, 0), 2) for line, column, *_ in before]
     found = [after_map.lookup(*position) for position in moved]
@@ -301,6 +314,14 @@ def test_interrupted_while_writing_leaves_both_files_old(tmp_path: Path,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.js", "a.js.map"]
 
 
+def test_only_bundles_are_injected_even_when_named(tmp_path: Path) -> None:
+    bundle, source_map = _pair(tmp_path)
+    (tmp_path / "index.html").write_text("<html></html>")
+    results = inject([bundle, source_map, tmp_path / "index.html"])
+    assert [r.bundle for r in results] == [bundle]
+    assert (tmp_path / "index.html").read_text() == "<html></html>"
+
+
 def test_missing_path(tmp_path: Path) -> None:
     from smtools.errors import InputError
 
@@ -336,3 +357,27 @@ def test_injected_fixture_bundle_still_crashes_at_the_documented_line(fixture_di
     assert (throwing.line + 1, throwing.column + 1, throwing.name) == (  # type: ignore[operator]
         site["line"], site["column"], site["function"])
     assert load(app / "main.js.map").debug_id == main.debug_id
+
+
+def test_every_mapping_of_the_inline_map_variant_resolves_as_before(fixture_dir: Path,
+                                                                    tmp_path: Path) -> None:
+    from smtools.sourcemap import find_source_mapping_url
+    from smtools.sourcemap.discovery import decode_data_url
+
+    bundle = tmp_path / "main.js"
+    shutil.copy(fixture_dir / "variants/inline-source-map/dist/electron/main.js", bundle)
+
+    def inline_map() -> Path:
+        url = find_source_mapping_url(bundle.read_text())
+        assert url is not None and url.startswith("data:")
+        path = tmp_path / f"decoded-{len(list(tmp_path.iterdir()))}.map"
+        path.write_bytes(decode_data_url(url))
+        return path
+
+    before = _oracle_tokens(inline_map())
+    result = inject_bundle(bundle)
+    assert (result.map_path, result.bundle_changed, result.map_changed) == (None, True, True)
+    after = _oracle_load(inline_map())
+    found = [after.lookup(line + 2, column) for line, column, *_ in before]
+    assert [(t.src, t.src_line, t.src_col, t.name) for t in found] == [tuple(t[2:]) for t in before]
+    assert len(before) > 500
