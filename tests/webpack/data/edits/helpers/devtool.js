@@ -1,0 +1,3 @@
+exports.productionDevtool = function (env) {
+  return env === 'production' ? 'source-map' : 'cheap-module-eval-source-map'
+}

@@ -1,0 +1,8 @@
+const webpack = require('webpack')
+
+module.exports = {
+  devtool: 'source-map',
+  plugins: [
+    new webpack.NoEmitOnErrorsPlugin(
+  ]
+}
