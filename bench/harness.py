@@ -1,0 +1,209 @@
+"""Measurement helpers for the bench scripts (stdlib only, Linux/POSIX).
+
+* :func:`run_cold` -- wall time and peak RSS of a whole fresh process, the
+  median over ``repeat`` runs (after one unmeasured warm-up run that pulls the
+  files into the page cache).  Peak RSS comes from the child's own rusage
+  (``os.wait4`` -> ``ru_maxrss``), not from ``/usr/bin/time``.
+* :func:`time_inproc` / :class:`Timer` -- timing inside one process.
+* :func:`format_table` -- one plain-text table; :func:`ratio` for "x sentry-cli".
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+RUSAGE_MAXRSS_UNIT = 1 if sys.platform == "darwin" else 1024   # Linux reports KiB
+
+
+@dataclass
+class ColdResult:
+    argv: list[str]
+    walls: list[float] = field(default_factory=list)        # seconds, measured runs only
+    rss: list[int] = field(default_factory=list)            # bytes, measured runs only
+    returncode: int = 0
+    stdout: str = ""
+    stderr: str = ""
+
+    @property
+    def median_s(self) -> float:
+        return statistics.median(self.walls)
+
+    @property
+    def peak_rss(self) -> int:
+        return max(self.rss) if self.rss else 0
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+def spawn_measured(argv: Sequence[str], env: dict[str, str] | None = None,
+                   cwd: str | None = None) -> tuple[float, int, int, str, str]:
+    """Run ``argv`` once; return (wall_s, peak_rss_bytes, returncode, stdout, stderr).
+
+    The child is started with ``posix_spawn`` and reaped with ``os.wait4`` so
+    that its rusage is its own (the harness's memory is not counted).  Output
+    goes to temporary files, so no pipe can fill up and stall the child.
+    """
+    env = dict(os.environ if env is None else env)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        actions = [(os.POSIX_SPAWN_DUP2, out.fileno(), 1),
+                   (os.POSIX_SPAWN_DUP2, err.fileno(), 2),
+                   (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0)]
+        old_cwd = None
+        if cwd is not None:
+            old_cwd = os.getcwd()
+            os.chdir(cwd)
+        try:
+            t0 = time.perf_counter()
+            pid = os.posix_spawnp(argv[0], list(argv), env, file_actions=actions)
+            _, status, usage = os.wait4(pid, 0)
+            wall = time.perf_counter() - t0
+        finally:
+            if old_cwd is not None:
+                os.chdir(old_cwd)
+        code = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return (wall, usage.ru_maxrss * RUSAGE_MAXRSS_UNIT, code,
+                out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+
+
+def measure_cold(argv: Sequence[str], repeat: int = 5, warmup: int = 1,
+                 env: dict[str, str] | None = None, cwd: str | None = None) -> ColdResult:
+    """Full record of :func:`run_cold`: every wall time and RSS, last output."""
+    res = ColdResult(list(argv))
+    for i in range(warmup + repeat):
+        wall, rss, code, out, err = spawn_measured(argv, env=env, cwd=cwd)
+        res.returncode, res.stdout, res.stderr = code, out, err
+        if code != 0:
+            return res
+        if i >= warmup:
+            res.walls.append(wall)
+            res.rss.append(rss)
+    return res
+
+
+def run_cold(argv: Sequence[str], repeat: int = 5, **kw) -> tuple[float, int]:
+    """Median wall seconds and peak RSS bytes of ``repeat`` fresh runs of ``argv``.
+
+    Raises ``RuntimeError`` if the command fails.
+    """
+    res = measure_cold(argv, repeat=repeat, **kw)
+    if not res.ok:
+        raise RuntimeError(f"{' '.join(argv)} exited {res.returncode}: {res.stderr.strip()[-500:]}")
+    return res.median_s, res.peak_rss
+
+
+class OtherLoad:
+    """CPU time used by *other* processes while this one (and its children) ran.
+
+    Linux only: busy jiffies from ``/proc/stat`` minus our own rusage.  A
+    benchmark on a shared machine can report how disturbed it was.
+    """
+
+    @staticmethod
+    def _busy() -> float | None:
+        try:
+            with open("/proc/stat") as fh:
+                f = [int(x) for x in fh.readline().split()[1:]]
+        except (OSError, ValueError):
+            return None
+        busy = f[0] + f[1] + f[2] + sum(f[5:8])      # user nice system irq softirq steal
+        return busy / os.sysconf("SC_CLK_TCK")
+
+    @staticmethod
+    def _ours() -> float:
+        import resource
+        a = resource.getrusage(resource.RUSAGE_SELF)
+        b = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
+
+    def __enter__(self) -> "OtherLoad":
+        self._b0, self._o0, self._t0 = self._busy(), self._ours(), time.monotonic()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        b1 = self._busy()
+        self.wall = time.monotonic() - self._t0
+        if b1 is None or self._b0 is None:
+            self.cpu_s = None
+            self.cores = None
+        else:
+            self.cpu_s = max(0.0, (b1 - self._b0) - (self._ours() - self._o0))
+            self.cores = self.cpu_s / self.wall if self.wall else 0.0
+
+
+# --------------------------------------------------------------------------- in-process
+
+class Timer:
+    """``with Timer() as t: ...`` then ``t.seconds``."""
+
+    def __enter__(self) -> "Timer":
+        self._t0 = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.seconds = time.perf_counter() - self._t0
+
+
+def time_inproc(fn: Callable[[], object], repeat: int = 5, number: int = 1) -> float:
+    """Median seconds of ``number`` calls of ``fn``, over ``repeat`` rounds."""
+    rounds = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for _ in range(number):
+            fn()
+        rounds.append(time.perf_counter() - t0)
+    return statistics.median(rounds)
+
+
+def time_lookups(lookup: Callable[[int, int], object],
+                 positions: Sequence[tuple[int, int]]) -> tuple[float, list[object]]:
+    """Seconds for looking up every (line, column) in ``positions``, and the results."""
+    t0 = time.perf_counter()
+    results = [lookup(line, col) for line, col in positions]
+    return time.perf_counter() - t0, results
+
+
+# --------------------------------------------------------------------------- formatting
+
+def fmt_s(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    if seconds < 0.01:
+        return f"{seconds * 1000:.2f} ms"
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms" if seconds < 0.1 else f"{seconds:.2f} s"
+    return f"{seconds:.2f} s"
+
+
+def fmt_mb(nbytes: int | None) -> str:
+    return "-" if not nbytes else f"{nbytes / 1e6:.0f} MB"
+
+
+def ratio(value: float | None, reference: float | None) -> str:
+    if value is None or not reference:
+        return "-"
+    return f"{value / reference:.2f}x"
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
+                 align: str | None = None) -> str:
+    """A plain-text table; ``align`` is one char per column, 'l' or 'r'."""
+    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    align = align or "l" + "r" * (len(headers) - 1)
+
+    def line(r: list[str]) -> str:
+        return "  ".join(c.ljust(w) if a == "l" else c.rjust(w)
+                         for c, w, a in zip(r, widths, align)).rstrip()
+
+    sep = "  ".join("-" * w for w in widths)
+    return "\n".join([line(cells[0]), sep] + [line(r) for r in cells[1:]])
