@@ -59,6 +59,15 @@ class WebpackConfigError(InputError):
     """A project or webpack configuration cannot be analysed."""
 
 
+class ConfigSyntaxError(WebpackConfigError):
+    """A JavaScript file does not parse cleanly; ``line``/``column`` (0-based) locate the first error."""
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
 class ConfigError(SmtoolsError):
     """Settings are missing or contradictory (org, project, token, CA bundle)."""
 
@@ -92,6 +101,14 @@ class SentryAPIError(SentryError):
 
 class SentryAuthError(SentryAPIError, ConfigError):
     """401/403: the token is wrong or lacks a scope (a configuration problem)."""
+
+
+class NotSentryError(SentryAPIError):
+    """The server answered, but not like a Sentry API (HTML page, redirect, wrong JSON)."""
+
+
+class PayloadTooLargeError(SentryAPIError):
+    """413: a proxy in front of Sentry limits the request body size."""
 
 
 ERROR = "error"

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urljoin, urlsplit
 
-from smtools.errors import SentryAPIError, SentryAuthError
+from smtools.errors import NotSentryError, PayloadTooLargeError, SentryAPIError, SentryAuthError
 from smtools.sentry.models import AssembleResult, BundleFiles, ChunkOptions, ReleaseFile
 from smtools.sentry.session import Transport
 
@@ -23,14 +23,6 @@ if TYPE_CHECKING:
 _SEGMENT_SAFE = "-._~!$&'()*,;=:@"
 _PROXY_STATUSES = {413: "request body too large", 502: "bad gateway", 503: "service unavailable",
                    504: "gateway timeout"}
-
-
-class NotSentryError(SentryAPIError):
-    """The server answered, but not like a Sentry API (HTML page, redirect, wrong JSON)."""
-
-
-class PayloadTooLargeError(SentryAPIError):
-    """413: a proxy in front of Sentry limits the request body size."""
 
 
 class SentryClient:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from smtools.errors import WebpackConfigError
+from smtools.errors import ConfigSyntaxError, WebpackConfigError
 from smtools.webpack import packaging
 from smtools.webpack.configs import BABEL_MINIFIERS, MINIFIERS, ConfigFacts, Plugin, read_config
 from smtools.webpack.devtool import Devtool, classify, webpack5_spelling
 from smtools.webpack.findings import ERROR, INFO, WARNING, Finding, finding
-from smtools.webpack.jsparse import ConfigSyntaxError
 from smtools.webpack.jsvalues import UNDEFINED, Const, Unknown, describe
 from smtools.webpack.project import Project, webpack_major
 from smtools.webpack.versions import resolve, version_tuple

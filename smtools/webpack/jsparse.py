@@ -13,22 +13,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from smtools.errors import WebpackConfigError
+from smtools.errors import ConfigSyntaxError, WebpackConfigError
 from smtools.webpack.jsvalues import Loc
 
 # Configs are small; a multi-megabyte "config" is not one and is refused early.
 MAX_CONFIG_BYTES = 2_000_000
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
-
-
-class ConfigSyntaxError(WebpackConfigError):
-    """A JavaScript file does not parse cleanly; ``line``/``column`` (0-based) locate the first error."""
-
-    def __init__(self, message: str, *, line: int | None = None, column: int | None = None) -> None:
-        super().__init__(message)
-        self.line = line
-        self.column = column
 
 
 @lru_cache(maxsize=1)

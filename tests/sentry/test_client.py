@@ -9,8 +9,8 @@ import json
 import pytest
 from fixtures_upload import scripted_client
 
-from smtools.errors import SentryAPIError, SentryAuthError
-from smtools.sentry.client import NotSentryError, PayloadTooLargeError, chunk_batches
+from smtools.errors import NotSentryError, PayloadTooLargeError, SentryAPIError, SentryAuthError
+from smtools.sentry.client import chunk_batches
 from smtools.sentry.models import ChunkOptions
 
 BASE = "https://sentry.example.org/api/0/"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from smtools.errors import ConfigSyntaxError
 from smtools.webpack.configs import PRODUCTION_ENV, ModuleLoader, evaluate
-from smtools.webpack.jsparse import ConfigSyntaxError
 from smtools.webpack.jsvalues import UNDEFINED, Arr, Const, Instance, Module, Obj, Unknown, Value
 
 
