@@ -33,16 +33,20 @@ CONTEXT_LINES = 3
                                  "event: the Sentry event/envelope symbolicated as Sentry would.")
 @json_option
 @click.option("-v", "--verbose", is_flag=True, help="Show original source lines around each frame.")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 when any frame with a location stays unresolved.")
 def stack(input_file: str, maps: tuple[Path, ...], map_urls: tuple[str, ...],
-          output_format: str | None, as_json: bool, verbose: bool) -> int:
+          output_format: str | None, as_json: bool, verbose: bool, strict: bool) -> int:
     """De-minify a stack trace, a log with traces in it, or a Sentry event.
 
     Reads FILE (or stdin with - or no FILE): a V8/Chromium/Electron/Node,
     Firefox or Safari trace, any log containing one, a Sentry event JSON,
     a store payload or an envelope. Frames are rewritten with the original
     source:line:col and function name; frames that cannot be resolved stay
-    as they were, with the reason. Exit status 1 when a frame with a
-    location stayed unresolved.
+    as they were, with the reason. Exit status 1 when no frame is found,
+    or when frames were found but none could be resolved (usually a wrong
+    --maps folder); with --strict, when any frame stays unresolved. A
+    webpack bootstrap frame in unmapped code is normal and does not fail.
 
     \b
     Example:
@@ -68,7 +72,7 @@ def stack(input_file: str, maps: tuple[Path, ...], map_urls: tuple[str, ...],
         console.emit_json(to_json(result, CONTEXT_LINES if verbose else 0))
     else:
         _render_text(result, verbose)
-    return _exit_status(result, quiet=output_format != "text")
+    return _exit_status(result, quiet=output_format != "text", strict=strict)
 
 
 def _read_input(name: str) -> bytes:
@@ -135,7 +139,7 @@ def _render_context(line: OutputLine) -> None:
                             soft_wrap=True)
 
 
-def _exit_status(result: StackResult, *, quiet: bool) -> int:
+def _exit_status(result: StackResult, *, quiet: bool, strict: bool) -> int:
     resolutions = result.resolutions
     unresolved = sum(1 for r in resolutions if r.status == "unresolved")
     resolved = sum(1 for r in resolutions if r.resolved)
@@ -146,4 +150,6 @@ def _exit_status(result: StackResult, *, quiet: bool) -> int:
         maps = "map" if result.maps_decoded == 1 else "maps"
         console.info(f"{resolved} of {len(resolutions)} frames resolved, {unresolved} unresolved "
                      f"({result.maps_decoded} {maps} decoded)")
-    return 1 if unresolved else 0
+    if strict:
+        return 1 if unresolved else 0
+    return 1 if unresolved and not resolved else 0
