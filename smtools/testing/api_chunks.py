@@ -21,7 +21,7 @@ _SENTRY_CLI_UA = re.compile(r"^sentry-cli/(\d+)\.(\d+)\.(\d+)")
 def chunk_options(state: ServerState, request: ApiRequest) -> ApiResponse:
     """``GET /api/0/organizations/{org}/chunk-upload/``: the upload parameters."""
     config = state.config
-    return json_response(200, {
+    options = {
         "url": _upload_url(state, request),
         "chunkSize": config.chunk_size,
         "chunksPerRequest": config.chunks_per_request,
@@ -30,8 +30,10 @@ def chunk_options(state: ServerState, request: ApiRequest) -> ApiResponse:
         "concurrency": config.concurrency,
         "hashAlgorithm": "sha1",
         "compression": list(config.compression),
-        "accept": list(config.accept),
-    })
+    }
+    if config.accept is not None:
+        options["accept"] = list(config.accept)
+    return json_response(200, options)
 
 
 def _upload_url(state: ServerState, request: ApiRequest) -> str:

@@ -103,7 +103,8 @@ class Faults:
         reset: connections reset mid-request (:class:`Reset`, one or a sequence).
         slow: delayed responses (:class:`Slow`, one or a sequence).
         lose_chunks: the first N chunks received are answered 200 but not
-            stored, so assemble lists them in ``missingChunks``.
+            stored, so assemble lists them in ``missingChunks`` (servers
+            without artifact_bundles_v2 end the job in ``error`` instead).
         max_body_bytes: a proxy body limit (nginx ``client_max_body_size``):
             bodies larger than this get 413 with nginx's HTML page.
         assemble_pending: after its first ``created`` answer, an assemble job

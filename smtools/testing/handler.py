@@ -90,7 +90,11 @@ class SentryRequestHandler(BaseHTTPRequestHandler):
             assert isinstance(taken[0], Reset)
             self._reset(taken[0], path, split.query, route.name)
             return
-        body = self._read_body()
+        try:
+            body = self._read_body()
+        except ValueError:  # a Content-Length or chunk size that is not a number
+            self.send_error(400, "Bad request framing")
+            return
         request = ApiRequest(method=self.command, path=path, query=parse_qs(split.query),
                              headers={k.lower(): v for k, v in self.headers.items()},
                              body=body, base_url=self._base_url())
@@ -155,9 +159,10 @@ class SentryRequestHandler(BaseHTTPRequestHandler):
         return bytes(data if limit is None else data[:limit])
 
     def _reset(self, rule: Reset, path: str, query: str, endpoint: str) -> None:
-        declared = int(self.headers.get("Content-Length") or 0)
+        chunked = "chunked" in self.headers.get("Transfer-Encoding", "").lower()
+        declared = 0 if chunked else int(self.headers.get("Content-Length") or 0)
         wanted = rule.after_bytes if rule.after_bytes is not None else declared // 2
-        body = self._read_body(limit=min(wanted, declared)) if declared or wanted else b""
+        body = self._read_body(limit=wanted if chunked else min(wanted, declared)) if wanted else b""
         self.server.state.record(method=self.command, path=path, query=query, endpoint=endpoint or None,
                                  status=None, body_bytes=len(body), headers=self._recorded_headers(),
                                  auth=self._auth_scheme(), fault="reset")

@@ -13,6 +13,8 @@ headers, contents and debug ids, and can misbehave on request (see
   with chunks missing ends in ``error``.
 * ``"release-bundles"``: ``release_files`` only (Sentry 10 - 23.6.1): release
   bundles via ``/releases/{version}/assemble/``; no artifact-bundle endpoint.
+* ``"sentry-9"``: chunk upload without an ``accept`` list (debug files only,
+  Sentry 8 - 9) and no assemble endpoint for source maps: files one by one.
 * ``"legacy"``: no chunk upload (404): files are uploaded one by one.
 
 Example::
@@ -50,7 +52,8 @@ class SentryTestServer:
         token: the one valid bearer token.
         org: the organisation slug; other slugs get 404.
         projects: the project slugs of the organisation.
-        mode: ``"modern"``, ``"artifact-bundles-v1"``, ``"release-bundles"`` or ``"legacy"``.
+        mode: ``"modern"``, ``"artifact-bundles-v1"``, ``"release-bundles"``, ``"sentry-9"``
+            or ``"legacy"`` (see the module docstring).
         faults: misbehaviours to show (none by default).
         host: address to bind; loopback by default.
         port: port to bind, 0 for any free port.

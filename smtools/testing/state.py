@@ -21,18 +21,21 @@ from smtools.testing.records import (
 MODERN = "modern"
 ARTIFACT_BUNDLES_V1 = "artifact-bundles-v1"
 RELEASE_BUNDLES = "release-bundles"
+SENTRY_9 = "sentry-9"
 LEGACY = "legacy"
-MODES = (MODERN, ARTIFACT_BUNDLES_V1, RELEASE_BUNDLES, LEGACY)
+MODES = (MODERN, ARTIFACT_BUNDLES_V1, RELEASE_BUNDLES, SENTRY_9, LEGACY)
 
 # What each kind of server advertises in chunk-upload `accept` (sentry-api.md §8):
-# 23.6.2+ with/without v2, 10.0-23.6.1 (release bundles only).
-_ACCEPT = {
+# 23.6.2+ with/without v2, 10.0-23.6.1 (release bundles only); Sentry 8-9 had
+# chunk upload for debug files only and sent no `accept` at all (None here).
+_ACCEPT: dict[str, tuple[str, ...] | None] = {
     MODERN: ("debug_files", "release_files", "pdbs", "sources", "bcsymbolmaps", "il2cpp",
              "portablepdbs", "artifact_bundles", "artifact_bundles_v2"),
     ARTIFACT_BUNDLES_V1: ("debug_files", "release_files", "pdbs", "sources", "bcsymbolmaps",
                           "il2cpp", "portablepdbs", "artifact_bundles"),
     RELEASE_BUNDLES: ("debug_files", "release_files", "pdbs", "sources", "bcsymbolmaps"),
-    LEGACY: (),
+    SENTRY_9: None,
+    LEGACY: None,
 }
 
 # sentry api/endpoints/chunk.py and conf/server.py defaults.
@@ -69,17 +72,17 @@ class ServerConfig:
     url_prefix: str | None = None
 
     @property
-    def accept(self) -> tuple[str, ...]:
-        """The chunk-upload capabilities advertised in this mode."""
+    def accept(self) -> tuple[str, ...] | None:
+        """The chunk-upload capabilities advertised in this mode (None: no `accept` key)."""
         return _ACCEPT[self.mode]
 
     @property
     def has_chunk_upload(self) -> bool:
         return self.mode != LEGACY
 
-    @property
-    def has_artifact_bundles(self) -> bool:
-        return self.mode in (MODERN, ARTIFACT_BUNDLES_V1)
+    def accepts(self, capability: str) -> bool:
+        """Whether ``capability`` is advertised (its endpoints exist only then)."""
+        return capability in (self.accept or ())
 
     @property
     def reports_missing_chunks(self) -> bool:
@@ -173,7 +176,7 @@ class ServerState:
         with self.lock:
             return {
                 "url": url, "org": config.org, "projects": list(config.projects),
-                "mode": config.mode, "accept": list(config.accept),
+                "mode": config.mode, "accept": config.accept and list(config.accept),
                 "releases": {version: release.to_json() for version, release in self.releases.items()},
                 "artifacts": [artifact.to_json() for artifact in self.artifacts()],
                 "bundles": [bundle.to_json() for bundle in self.bundles.values()],

@@ -205,10 +205,18 @@ def test_assemble_invalid_json(api: Api) -> None:
     assert (response.status_code, response.json()) == (400, {"error": "Invalid json body"})
 
 
-@pytest.mark.parametrize("mode", ["release-bundles", "legacy"])
+@pytest.mark.parametrize("mode", ["release-bundles", "sentry-9", "legacy"])
 def test_artifact_bundle_endpoint_absent_on_old_servers(make_server, mode: str) -> None:
     server = make_server(mode=mode)
     response = Api(server.url).assemble(renderer_bundle())
+    assert (response.status_code, response.content) == (404, b"")
+
+
+@pytest.mark.parametrize("mode", ["sentry-9", "legacy"])
+def test_release_assemble_absent_without_release_files(make_server, mode: str) -> None:
+    server = make_server(mode=mode)
+    server.add_release("1")
+    response = release_assemble(Api(server.url), "1", renderer_bundle())
     assert (response.status_code, response.content) == (404, b"")
 
 

@@ -25,6 +25,13 @@ def test_options_per_mode(make_server, mode: str, accept: list[str]) -> None:
                     "compression": ["gzip"], "accept": accept}
 
 
+def test_sentry_9_options_have_no_accept(make_server) -> None:
+    server = make_server(mode="sentry-9")
+    body = Api(server.url).get(OPTIONS_PATH).json()
+    assert "accept" not in body
+    assert body["hashAlgorithm"] == "sha1"
+
+
 def test_legacy_mode_has_no_chunk_upload(make_server) -> None:
     server = make_server(mode="legacy")
     response = Api(server.url).get(OPTIONS_PATH)
