@@ -3,22 +3,25 @@
 * :func:`run_cold` -- wall time and peak RSS of a whole fresh process, the
   median over ``repeat`` runs (after one unmeasured warm-up run that pulls the
   files into the page cache).  Peak RSS comes from the child's own rusage
-  (``os.wait4`` -> ``ru_maxrss``), not from ``/usr/bin/time``.
+  (``os.wait4`` -> ``ru_maxrss``, taken by the small ``_launcher.py``
+  process), not from ``/usr/bin/time``.
 * :func:`time_inproc` / :class:`Timer` -- timing inside one process.
 * :func:`format_table` -- one plain-text table; :func:`ratio` for "x sentry-cli".
 """
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Sequence
 
-RUSAGE_MAXRSS_UNIT = 1 if sys.platform == "darwin" else 1024   # Linux reports KiB
 
 
 @dataclass
@@ -43,36 +46,49 @@ class ColdResult:
         return self.returncode == 0
 
 
+class _Launcher:
+    """Client of ``_launcher.py``, the small process that spawns measured children."""
+
+    _proc: subprocess.Popen | None = None
+    child_cpu = 0.0          # CPU seconds of every child run so far
+
+    @classmethod
+    def run(cls, argv: Sequence[str], env: dict[str, str], cwd: str | None,
+            out: str, err: str) -> dict:
+        if cls._proc is None or cls._proc.poll() is not None:
+            cls._proc = subprocess.Popen(
+                [sys.executable, "-S", "-E", str(Path(__file__).with_name("_launcher.py"))],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        req = {"argv": list(argv), "env": env, "cwd": cwd, "out": out, "err": err}
+        cls._proc.stdin.write(json.dumps(req) + "\n")
+        cls._proc.stdin.flush()
+        line = cls._proc.stdout.readline()
+        if not line:
+            raise RuntimeError("the launcher process died")
+        reply = json.loads(line)
+        if "error" in reply:
+            raise OSError(f"cannot run {argv[0]}: {reply['error']}")
+        cls.child_cpu += reply.get("cpu", 0.0)
+        return reply
+
+
 def spawn_measured(argv: Sequence[str], env: dict[str, str] | None = None,
                    cwd: str | None = None) -> tuple[float, int, int, str, str]:
     """Run ``argv`` once; return (wall_s, peak_rss_bytes, returncode, stdout, stderr).
 
-    The child is started with ``posix_spawn`` and reaped with ``os.wait4`` so
-    that its rusage is its own (the harness's memory is not counted).  Output
-    goes to temporary files, so no pipe can fill up and stall the child.
+    The child is started (``posix_spawn``) and reaped (``os.wait4``) by a small
+    launcher process, so its rusage is its own: children spawned straight from
+    a large process inherit that process's RSS high-water mark in
+    ``ru_maxrss``.  The launcher is ~10 MB, a floor below which peaks are not
+    resolved.  Output goes to temporary files, so no pipe can stall the child.
     """
     env = dict(os.environ if env is None else env)
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        actions = [(os.POSIX_SPAWN_DUP2, out.fileno(), 1),
-                   (os.POSIX_SPAWN_DUP2, err.fileno(), 2),
-                   (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0)]
-        old_cwd = None
-        if cwd is not None:
-            old_cwd = os.getcwd()
-            os.chdir(cwd)
-        try:
-            t0 = time.perf_counter()
-            pid = os.posix_spawnp(argv[0], list(argv), env, file_actions=actions)
-            _, status, usage = os.wait4(pid, 0)
-            wall = time.perf_counter() - t0
-        finally:
-            if old_cwd is not None:
-                os.chdir(old_cwd)
-        code = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return (wall, usage.ru_maxrss * RUSAGE_MAXRSS_UNIT, code,
-                out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
+        out, err = os.path.join(tmp, "stdout"), os.path.join(tmp, "stderr")
+        reply = _Launcher.run(argv, env, cwd, out, err)
+        with open(out, "rb") as fo, open(err, "rb") as fe:
+            return (reply["wall"], reply["maxrss"], reply["code"],
+                    fo.read().decode("utf-8", "replace"), fe.read().decode("utf-8", "replace"))
 
 
 def measure_cold(argv: Sequence[str], repeat: int = 5, warmup: int = 1,
@@ -123,7 +139,7 @@ class OtherLoad:
         import resource
         a = resource.getrusage(resource.RUSAGE_SELF)
         b = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
+        return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime + _Launcher.child_cpu
 
     def __enter__(self) -> "OtherLoad":
         self._b0, self._o0, self._t0 = self._busy(), self._ours(), time.monotonic()

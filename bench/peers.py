@@ -100,7 +100,7 @@ def parse_adapter_json(stdout: str) -> dict:
     return json.loads(stdout.strip().splitlines()[-1])
 
 
-_SENTRY_FOUND = re.compile(r'Found the nearest token(?: "(?P<name>.*?)")? at line\s+(?P<gl>\d+), '
+_SENTRY_FOUND = re.compile(r'Found the nearest token (?:"(?P<name>.*?)"|\(unnamed\)) at line\s+(?P<gl>\d+), '
                            r'column\s+(?P<gc>\d+)')
 _SENTRY_SAME = re.compile(r'The same token is located at line\s+(?P<line>\d+), column\s+(?P<col>\d+) '
                           r'in source file (?P<src>.*?)\.?\s*$', re.M)
@@ -213,8 +213,11 @@ def _smtools_check() -> str | None:
     prefix, env, note = smtools_command()
     if prefix is None:
         return note
-    res = subprocess.run(prefix + ["resolve", "--help"], capture_output=True, text=True,
-                         env={**os.environ, **env}, cwd=REPO)
+    try:
+        res = subprocess.run(prefix + ["resolve", "--help"], capture_output=True, text=True,
+                             env={**os.environ, **env}, cwd=REPO, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"`{' '.join(prefix)} resolve --help` could not run: {exc}"
     if res.returncode != 0:
         return f"`{' '.join(prefix)} resolve --help` failed: {(res.stderr or res.stdout).strip()[-300:]}"
     return None
