@@ -1,21 +1,26 @@
 /*
- * Optional C decoder for the source-map "mappings" field (ECMA-426 §9.2).
+ * Optional C extension of smtools.sourcemap.
  *
- * It mirrors smtools.sourcemap.mappings.decode_fast exactly: it decodes a
- * plainly valid mappings string into flat native arrays, and returns None for
- * anything the exact Python decoder must judge (grammar errors, values beyond
- * 32 bits, unsorted lines, negative or out-of-range indexes). Results are
- * returned as bytes in the layout of array('q') (line offsets), array('i')
- * (columns, sources, original lines/columns, names) and array('b') (flags).
- * Without a compiler the package works the same with the Python decoder.
+ * decode_mappings mirrors smtools.sourcemap.fastdecode exactly: it decodes a
+ * plainly valid ECMA-426 `mappings` string into flat native arrays and
+ * returns None for anything the exact Python decoder must judge (grammar
+ * errors, values beyond 32 bits, unsorted lines, negative or out-of-range
+ * indexes). The results are bytearrays in the layout of array('q') (line
+ * offsets), array('i') (columns, sources, original lines and columns, names)
+ * and array('b') (flags). has_long_vlq finds the one hard error of
+ * `mappings` cheaply; skim_object/skim_array are in _jsonskim.c.
+ * Without a compiler the package works the same in pure Python.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "_jsonskim.h"
+
 #define HAS_ORIGINAL 1
 #define HAS_NAME 2
+#define FITS32(v) ((v) >= INT32_MIN && (v) <= INT32_MAX)
 
 static signed char B64[256];
 
@@ -28,7 +33,42 @@ static void init_table(void)
     }
 }
 
+/* The ASCII bytes of a str, or the bytes of a bytes object, within [start, end).
+   Returns 1 ok, 0 for a non-ASCII str (the caller refuses), -1 with an exception. */
+static int view_text(PyObject *text, Py_ssize_t start, Py_ssize_t end,
+                     const unsigned char **s, Py_ssize_t *n)
+{
+    Py_ssize_t length;
+    if (PyUnicode_Check(text)) {
+        if (!PyUnicode_IS_ASCII(text)) {
+            return 0;
+        }
+        *s = PyUnicode_1BYTE_DATA(text);
+        length = PyUnicode_GET_LENGTH(text);
+    } else if (PyBytes_Check(text)) {
+        *s = (const unsigned char *)PyBytes_AS_STRING(text);
+        length = PyBytes_GET_SIZE(text);
+    } else {
+        PyErr_SetString(PyExc_TypeError, "expected str or bytes");
+        return -1;
+    }
+    if (end < 0 || end > length) {
+        end = length;
+    }
+    if (start < 0 || start > end) {
+        PyErr_SetString(PyExc_ValueError, "bad start/end");
+        return -1;
+    }
+    *s += start;
+    *n = end - start;
+    return 1;
+}
+
+/* The seven result buffers are bytearrays allocated at their largest possible
+   size, filled in place and shrunk at the end: no second copy of tens of
+   megabytes is ever made. */
 typedef struct {
+    PyObject *objects[7];
     int64_t *offsets;
     int32_t *columns, *sources, *lines, *original_columns, *names;
     int8_t *flags;
@@ -36,13 +76,51 @@ typedef struct {
 
 static void free_output(Output *out)
 {
-    PyMem_Free(out->offsets);
-    PyMem_Free(out->columns);
-    PyMem_Free(out->sources);
-    PyMem_Free(out->lines);
-    PyMem_Free(out->original_columns);
-    PyMem_Free(out->names);
-    PyMem_Free(out->flags);
+    for (int k = 0; k < 7; k++) {
+        Py_CLEAR(out->objects[k]);
+    }
+}
+
+static int alloc_output(Output *out, Py_ssize_t line_count, Py_ssize_t max_segments)
+{
+    Py_ssize_t sizes[7] = {(line_count + 1) * (Py_ssize_t)sizeof(int64_t), max_segments * 4,
+                           max_segments * 4, max_segments * 4, max_segments * 4,
+                           max_segments * 4, max_segments};
+    for (int k = 0; k < 7; k++) {
+        out->objects[k] = PyByteArray_FromStringAndSize(NULL, sizes[k]);
+        if (out->objects[k] == NULL) {
+            return -1;
+        }
+    }
+    out->offsets = (int64_t *)PyByteArray_AS_STRING(out->objects[0]);
+    out->columns = (int32_t *)PyByteArray_AS_STRING(out->objects[1]);
+    out->sources = (int32_t *)PyByteArray_AS_STRING(out->objects[2]);
+    out->lines = (int32_t *)PyByteArray_AS_STRING(out->objects[3]);
+    out->original_columns = (int32_t *)PyByteArray_AS_STRING(out->objects[4]);
+    out->names = (int32_t *)PyByteArray_AS_STRING(out->objects[5]);
+    out->flags = (int8_t *)PyByteArray_AS_STRING(out->objects[6]);
+    return 0;
+}
+
+static PyObject *finish_output(Output *out, Py_ssize_t line_count, Py_ssize_t segments)
+{
+    Py_ssize_t sizes[7] = {(line_count + 1) * (Py_ssize_t)sizeof(int64_t), segments * 4,
+                           segments * 4, segments * 4, segments * 4, segments * 4, segments};
+    PyObject *result = PyTuple_New(7);
+    if (result == NULL) {
+        free_output(out);
+        return NULL;
+    }
+    for (int k = 0; k < 7; k++) {
+        if (PyByteArray_Resize(out->objects[k], sizes[k]) < 0) {
+            Py_DECREF(result);
+            free_output(out);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(result, k, out->objects[k]);
+        out->objects[k] = NULL;
+    }
+    return result;
 }
 
 /* Read one VLQ at s[*i]. Returns 0 on success, -1 when the fast path must refuse. */
@@ -52,11 +130,11 @@ static int read_vlq(const unsigned char *s, Py_ssize_t n, Py_ssize_t *i, int64_t
     int shift = 0;
     for (;;) {
         if (*i >= n) {
-            return -1;                       /* unterminated */
+            return -1;                           /* unterminated */
         }
         int digit = B64[s[*i]];
         if (digit < 0) {
-            return -1;                       /* not base64 (includes ',' ';' handled by caller) */
+            return -1;                           /* not base64 */
         }
         (*i)++;
         int bits = digit & 31;
@@ -66,14 +144,14 @@ static int read_vlq(const unsigned char *s, Py_ssize_t n, Py_ssize_t *i, int64_t
             }
             unsigned_value += (uint64_t)bits << shift;
             if (unsigned_value >= ((uint64_t)1 << 32)) {
-                return -1;                   /* the spec throws; the exact decoder reports it */
+                return -1;                       /* the spec throws; the exact decoder says so */
             }
         }
         if (!(digit & 32)) {
             break;
         }
         if (shift < 64) {
-            shift += 5;                      /* zero continuation digits are legal */
+            shift += 5;                          /* zero continuation digits are legal */
         }
     }
     int64_t magnitude = (int64_t)(unsigned_value >> 1);
@@ -85,118 +163,104 @@ static int read_vlq(const unsigned char *s, Py_ssize_t n, Py_ssize_t *i, int64_t
     return 0;
 }
 
-#define FITS32(v) ((v) >= INT32_MIN && (v) <= INT32_MAX)
+typedef struct {
+    int64_t source, line, column, name;
+    int64_t min_source, max_source, min_line, min_column, min_name, max_name;
+    int any_original, any_name;
+} State;
+
+/* Decode one segment ending at ',' ';' or the end. Returns the flags, or -1 to refuse. */
+static int decode_segment(const unsigned char *s, Py_ssize_t n, Py_ssize_t *i, State *st,
+                          int64_t *generated_column)
+{
+    int64_t values[5];
+    int count = 0;
+    while (*i < n && s[*i] != ',' && s[*i] != ';') {
+        if (count == 5 || read_vlq(s, n, i, &values[count]) < 0) {
+            return -1;
+        }
+        count++;
+    }
+    if ((count != 1 && count != 4 && count != 5) || values[0] < 0) {
+        return -1;                               /* bad size (or empty); unsorted or negative */
+    }
+    *generated_column += values[0];
+    if (!FITS32(*generated_column)) {
+        return -1;
+    }
+    if (count == 1) {
+        return 0;
+    }
+    st->source += values[1];
+    st->line += values[2];
+    st->column += values[3];
+    st->any_original = 1;
+    if (count == 5) {
+        st->name += values[4];
+        st->any_name = 1;
+    }
+    if (!FITS32(st->source) || !FITS32(st->line) || !FITS32(st->column) || !FITS32(st->name)) {
+        return -1;
+    }
+    return count == 5 ? HAS_ORIGINAL | HAS_NAME : HAS_ORIGINAL;
+}
+
+static void store(Output *out, Py_ssize_t k, int64_t column, State *st, int flags)
+{
+    out->columns[k] = (int32_t)column;
+    out->sources[k] = (int32_t)st->source;
+    out->lines[k] = (int32_t)st->line;
+    out->original_columns[k] = (int32_t)st->column;
+    out->names[k] = (int32_t)st->name;
+    out->flags[k] = (int8_t)flags;
+    /* Extremes over every stored value, as the Python decoder's min()/max(). */
+    if (k == 0 || st->source < st->min_source) st->min_source = st->source;
+    if (k == 0 || st->source > st->max_source) st->max_source = st->source;
+    if (k == 0 || st->line < st->min_line) st->min_line = st->line;
+    if (k == 0 || st->column < st->min_column) st->min_column = st->column;
+    if (k == 0 || st->name < st->min_name) st->min_name = st->name;
+    if (k == 0 || st->name > st->max_name) st->max_name = st->name;
+}
 
 static PyObject *decode_mappings(PyObject *self, PyObject *args)
 {
     PyObject *text;
-    Py_ssize_t source_count, name_count;
-    if (!PyArg_ParseTuple(args, "Onn", &text, &source_count, &name_count)) {
+    Py_ssize_t source_count, name_count, start = 0, end = -1;
+    if (!PyArg_ParseTuple(args, "Onn|nn", &text, &source_count, &name_count, &start, &end)) {
         return NULL;
     }
     const unsigned char *s;
     Py_ssize_t n;
-    if (PyUnicode_Check(text)) {
-        if (!PyUnicode_IS_ASCII(text)) {
-            Py_RETURN_NONE;
+    int viewed = view_text(text, start, end, &s, &n);
+    if (viewed <= 0) {
+        if (viewed < 0) {
+            return NULL;
         }
-        s = PyUnicode_1BYTE_DATA(text);
-        n = PyUnicode_GET_LENGTH(text);
-    } else if (PyBytes_Check(text)) {
-        s = (const unsigned char *)PyBytes_AS_STRING(text);
-        n = PyBytes_GET_SIZE(text);
-    } else {
-        PyErr_SetString(PyExc_TypeError, "mappings must be str or bytes");
-        return NULL;
+        Py_RETURN_NONE;
     }
-
     Py_ssize_t line_count = 1, max_segments = 1;
     for (Py_ssize_t k = 0; k < n; k++) {
-        if (s[k] == ';') {
-            line_count++;
-            max_segments++;
-        } else if (s[k] == ',') {
-            max_segments++;
-        }
+        line_count += s[k] == ';';
+        max_segments += s[k] == ';' || s[k] == ',';
     }
-    Output out = {0};
-    out.offsets = PyMem_Malloc((size_t)(line_count + 1) * sizeof(int64_t));
-    out.columns = PyMem_Malloc((size_t)max_segments * sizeof(int32_t));
-    out.sources = PyMem_Malloc((size_t)max_segments * sizeof(int32_t));
-    out.lines = PyMem_Malloc((size_t)max_segments * sizeof(int32_t));
-    out.original_columns = PyMem_Malloc((size_t)max_segments * sizeof(int32_t));
-    out.names = PyMem_Malloc((size_t)max_segments * sizeof(int32_t));
-    out.flags = PyMem_Malloc((size_t)max_segments);
-    if (!out.offsets || !out.columns || !out.sources || !out.lines || !out.original_columns
-        || !out.names || !out.flags) {
+    Output out;
+    memset(&out, 0, sizeof(out));
+    if (alloc_output(&out, line_count, max_segments) < 0) {
         free_output(&out);
-        return PyErr_NoMemory();
+        return NULL;
     }
-
-    int64_t source = 0, line = 0, column = 0, name = 0;
-    int64_t min_source = 0, max_source = 0, min_line = 0, min_column = 0;
-    int64_t min_name = 0, max_name = 0;
-    int any_original = 0, any_name = 0;
+    State st = {0};
     Py_ssize_t i = 0, segment = 0, generated_line = 0;
     out.offsets[0] = 0;
     for (;;) {
         int64_t generated_column = 0;
         if (i < n && s[i] != ';') {
             for (;;) {
-                int64_t values[5];
-                int count = 0;
-                while (i < n && s[i] != ',' && s[i] != ';') {
-                    if (count == 5 || read_vlq(s, n, &i, &values[count]) < 0) {
-                        goto refuse;
-                    }
-                    count++;
-                }
-                if (count != 1 && count != 4 && count != 5) {
-                    goto refuse;                 /* includes an empty segment */
-                }
-                if (values[0] < 0) {
-                    goto refuse;                 /* unsorted line or negative column */
-                }
-                generated_column += values[0];
-                if (!FITS32(generated_column)) {
+                int flags = decode_segment(s, n, &i, &st, &generated_column);
+                if (flags < 0) {
                     goto refuse;
                 }
-                int8_t flags = 0;
-                if (count > 1) {
-                    source += values[1];
-                    line += values[2];
-                    column += values[3];
-                    flags = HAS_ORIGINAL;
-                    if (count == 5) {
-                        name += values[4];
-                        flags |= HAS_NAME;
-                        any_name = 1;
-                    }
-                    any_original = 1;
-                    if (!FITS32(source) || !FITS32(line) || !FITS32(column) || !FITS32(name)) {
-                        goto refuse;
-                    }
-                }
-                out.columns[segment] = (int32_t)generated_column;
-                out.sources[segment] = (int32_t)source;
-                out.lines[segment] = (int32_t)line;
-                out.original_columns[segment] = (int32_t)column;
-                out.names[segment] = (int32_t)name;
-                out.flags[segment] = flags;
-                if (segment == 0) {
-                    min_source = max_source = source;
-                    min_line = line;
-                    min_column = column;
-                    min_name = max_name = name;
-                } else {
-                    if (source < min_source) min_source = source;
-                    if (source > max_source) max_source = source;
-                    if (line < min_line) min_line = line;
-                    if (column < min_column) min_column = column;
-                    if (name < min_name) min_name = name;
-                    if (name > max_name) max_name = name;
-                }
-                segment++;
+                store(&out, segment++, generated_column, &st, flags);
                 if (i < n && s[i] == ',') {
                     i++;
                     continue;
@@ -210,47 +274,70 @@ static PyObject *decode_mappings(PyObject *self, PyObject *args)
         }
         i++;                                     /* the ';' */
     }
-    /* Decoder state only changes at segments carrying a field, so every
-       stored value is some segment's own value or the initial 0. */
-    if (any_original) {
-        if (min_source < 0 || max_source >= source_count || min_line < 0 || min_column < 0) {
-            goto refuse;
-        }
-        if (any_name && (min_name < 0 || max_name >= name_count)) {
-            goto refuse;
-        }
+    /* Decoder state only changes at segments carrying a field, so every stored
+       value is some segment's own value or the initial 0. */
+    if (st.any_original && (st.min_source < 0 || st.max_source >= source_count
+                            || st.min_line < 0 || st.min_column < 0
+                            || (st.any_name && (st.min_name < 0 || st.max_name >= name_count)))) {
+        goto refuse;
     }
-    PyObject *result = Py_BuildValue(
-        "(y#y#y#y#y#y#y#)",
-        (const char *)out.offsets, (Py_ssize_t)((generated_line + 1) * sizeof(int64_t)),
-        (const char *)out.columns, (Py_ssize_t)(segment * sizeof(int32_t)),
-        (const char *)out.sources, (Py_ssize_t)(segment * sizeof(int32_t)),
-        (const char *)out.lines, (Py_ssize_t)(segment * sizeof(int32_t)),
-        (const char *)out.original_columns, (Py_ssize_t)(segment * sizeof(int32_t)),
-        (const char *)out.names, (Py_ssize_t)(segment * sizeof(int32_t)),
-        (const char *)out.flags, (Py_ssize_t)segment);
-    free_output(&out);
-    return result;
+    return finish_output(&out, generated_line, segment);
 
 refuse:
     free_output(&out);
     Py_RETURN_NONE;
 }
 
+/* True when some VLQ has 7 or more digits, the only way to exceed 32 bits. */
+static PyObject *has_long_vlq(PyObject *self, PyObject *args)
+{
+    PyObject *text;
+    Py_ssize_t start = 0, end = -1;
+    if (!PyArg_ParseTuple(args, "O|nn", &text, &start, &end)) {
+        return NULL;
+    }
+    const unsigned char *s;
+    Py_ssize_t n;
+    int viewed = view_text(text, start, end, &s, &n);
+    if (viewed <= 0) {
+        if (viewed < 0) {
+            return NULL;
+        }
+        Py_RETURN_TRUE;                          /* non-ASCII: let the exact path look */
+    }
+    int run = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        run = B64[s[k]] >= 32 ? run + 1 : 0;
+        if (run >= 6) {
+            Py_RETURN_TRUE;
+        }
+    }
+    Py_RETURN_FALSE;
+}
+
 static PyMethodDef methods[] = {
     {"decode_mappings", decode_mappings, METH_VARARGS,
-     "decode_mappings(text, source_count, name_count) -> tuple of 7 bytes, or None.\n\n"
-     "Decode a plainly valid ECMA-426 mappings string into native arrays; None when\n"
-     "the exact decoder must judge the input."},
+     "decode_mappings(text, source_count, name_count[, start, end]) -> 7 bytearrays, or None.\n\n"
+     "Decode a plainly valid ECMA-426 mappings string (str, or bytes within [start, end))\n"
+     "into native arrays; None when the exact decoder must judge the input."},
+    {"has_long_vlq", has_long_vlq, METH_VARARGS,
+     "has_long_vlq(text[, start, end]) -> bool: a VLQ of 7 or more digits is present."},
+    {"skim_object", jsonskim_skim_object, METH_VARARGS,
+     "skim_object(data[, start[, array_key]]) -> {key: (start, end)}, or None if the data is\n"
+     "not one valid JSON object; the entry of array_key, when an array, is\n"
+     "(start, end, [element spans])."},
+    {"skim_array", jsonskim_skim_array, METH_VARARGS,
+     "skim_array(data, start, end) -> [(start, end), ...] of a JSON array's elements, or None."},
     {NULL, NULL, 0, NULL}
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_speedups", "Optional C decoder for source-map mappings.", -1, methods
+    PyModuleDef_HEAD_INIT, "_speedups", "Optional C speed-ups for smtools.sourcemap.", -1, methods
 };
 
 PyMODINIT_FUNC PyInit__speedups(void)
 {
     init_table();
+    jsonskim_init();
     return PyModule_Create(&module);
 }

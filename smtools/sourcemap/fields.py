@@ -7,9 +7,11 @@ an error" and appends a :class:`Diagnostic` for it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from smtools.errors import ERROR, WARNING, Diagnostic
+from smtools.sourcemap.lazyjson import LazyJsonArray
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
@@ -60,6 +62,9 @@ def _array(json: dict[str, Any], key: str, code: str, out: list[Diagnostic],
 def optional_strings(json: dict[str, Any], key: str, code: str, item_code: str,
                      out: list[Diagnostic]) -> list[str | None]:
     """GetOptionalListOfOptionalStrings: bad items become null."""
+    values = json.get(key)
+    if isinstance(values, LazyJsonArray):
+        return _lazy_optional_strings(values, key, item_code, out)  # type: ignore[return-value]
     result: list[str | None] = []
     for index, item in enumerate(_array(json, key, code, out)):
         if isinstance(item, str):
@@ -72,10 +77,24 @@ def optional_strings(json: dict[str, Any], key: str, code: str, item_code: str,
     return result
 
 
+def _lazy_optional_strings(values: LazyJsonArray, key: str, item_code: str,
+                           out: list[Diagnostic]) -> LazyJsonArray:
+    # Same checks as above, from each element's first byte: no text is built.
+    for index in range(len(values)):
+        if values.kind(index) == "other":
+            out.append(Diagnostic(item_code, f"{key}[{index}] must be a string or null, "
+                                  f"got {describe(values[index])}", ERROR, f"{key}[{index}]"))
+            values.nullify(index)
+    return values
+
+
 def names(json: dict[str, Any], out: list[Diagnostic]) -> list[str]:
     """GetOptionalListOfStrings: bad items become ``""`` (rust-sourcemap does the same)."""
+    values = _array(json, "names", "invalid-names", out)
+    if set(map(type, values)) <= {str}:
+        return values  # the common case, checked without a Python-level loop
     result: list[str] = []
-    for index, item in enumerate(_array(json, "names", "invalid-names", out)):
+    for index, item in enumerate(values):
         if isinstance(item, str):
             result.append(item)
         else:
@@ -122,7 +141,8 @@ def debug_id(json: dict[str, Any], out: list[Diagnostic]) -> str | None:
     return None
 
 
-def sources_content_length(sources: list[Any], contents: list[Any], out: list[Diagnostic]) -> None:
+def sources_content_length(sources: Sequence[Any], contents: Sequence[Any],
+                           out: list[Diagnostic]) -> None:
     # §9.3.1 tolerates any length; a mismatch usually means a broken generator.
     if contents and len(contents) != len(sources):
         out.append(Diagnostic("sources-content-length-mismatch",

@@ -24,7 +24,8 @@ _XSSI = b")]}'"
 
 def fast_json_available() -> bool:
     """Whether the optional orjson parser is installed and enabled."""
-    return _orjson is not None and not os.environ.get("SMTOOLS_NO_ORJSON")
+    return _orjson is not None and not (os.environ.get("SMTOOLS_NO_ORJSON")
+                                        or os.environ.get("SMTOOLS_PURE_PYTHON"))
 
 
 def _reject_constant(name: str) -> Any:
@@ -40,6 +41,15 @@ def strip_prefixes(data: bytes) -> bytes:
         cut = min((i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0), default=len(data))
         data = data[cut:]
     return data
+
+
+def strip_prefixes_offset(data: bytes) -> int:
+    """Where the JSON starts in ``data``, after a BOM and a ``)]}'`` line."""
+    start = len(_BOM) if data.startswith(_BOM) else 0
+    if data.startswith(_XSSI, start):
+        found = [i for i in (data.find(b"\n", start), data.find(b"\r", start)) if i >= 0]
+        start = min(found, default=len(data))
+    return start
 
 
 def _strip_text_prefixes(text: str) -> str:

@@ -6,10 +6,9 @@ a tuple object per segment (~70 bytes in CPython).
 
 Two decoders give identical results on valid input:
 
-* :func:`decode_fast` works a line (or a window of a long line) at a time with
-  C-level primitives: ``str.split``, a memo of segment text -> deltas (minified
-  maps repeat a small set of segment strings), ``itertools.accumulate`` and
-  ``array``. It refuses (``None``) anything that is not plainly valid.
+* :func:`decode_fast` (pure Python, :mod:`smtools.sourcemap.fastdecode`) and
+  the optional C decoder work on plainly valid input only and refuse
+  (``None``) anything else.
 * :func:`decode_exact` follows the spec algorithm step by step, with every
   optional error reported. It runs only when the fast path refuses.
 """
@@ -18,25 +17,15 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator
-from itertools import accumulate, pairwise
-from operator import itemgetter
+from itertools import pairwise
 
 from smtools.errors import ERROR, WARNING, Diagnostic, VlqError
-from smtools.sourcemap import vlq
+from smtools.sourcemap import fastdecode, vlq
+from smtools.sourcemap.lazyjson import RawText
 
 HAS_ORIGINAL = 1
 HAS_NAME = 2
 
-# Long lines are decoded in windows of about this many characters, so the
-# transient list of segment strings stays small on 40 MB single-line maps.
-_WINDOW = 1 << 18
-
-_delta_column = itemgetter(0)
-_delta_source = itemgetter(1)
-_delta_line = itemgetter(2)
-_delta_original_column = itemgetter(3)
-_delta_name = itemgetter(4)
-_segment_flags = itemgetter(5)
 
 
 def _int_array(values: Iterable[int]) -> array:
@@ -126,89 +115,21 @@ class Mappings:
 # Fast path
 
 
-class _Refused(Exception):
-    """The fast decoder met something only the exact decoder may judge."""
-
-
-class _SegmentTable(dict):  # type: ignore[type-arg]
-    """Segment text -> (d_column, d_source, d_line, d_orig_column, d_name, flags)."""
-
-    def __missing__(self, text: str) -> tuple[int, int, int, int, int, int]:
-        try:
-            values = vlq.decode(text)
-        except VlqError:
-            raise _Refused from None
-        count = len(values)
-        if count == 1:
-            entry = (values[0], 0, 0, 0, 0, 0)
-        elif count == 4:
-            entry = (values[0], values[1], values[2], values[3], 0, HAS_ORIGINAL)
-        elif count == 5:
-            entry = (values[0], values[1], values[2], values[3], values[4],
-                     HAS_ORIGINAL | HAS_NAME)
-        else:
-            raise _Refused
-        self[text] = entry
-        return entry
-
-
-def _windows(line: str) -> Iterator[str]:
-    """Split a long line at commas into pieces of roughly ``_WINDOW`` characters."""
-    start = 0
-    length = len(line)
-    while length - start > _WINDOW:
-        cut = line.rfind(",", start, start + _WINDOW)
-        if cut <= start:
-            cut = line.find(",", start + _WINDOW)
-            if cut < 0:
-                break
-        yield line[start:cut]
-        start = cut + 1
-    yield line[start:]
-
-
 def decode_fast(text: str, source_count: int, name_count: int) -> Mappings | None:
     """Decode a valid ``mappings`` string quickly; ``None`` if it is not plainly valid.
 
     "Plainly valid" means: grammatical, no VLQ beyond 32 bits, every line
     sorted by column, every index in range and no negative value. Anything
-    else is left to :func:`decode_exact`, which reports it precisely.
+    else is left to :func:`decode_exact`, which reports it precisely. See
+    :mod:`smtools.sourcemap.fastdecode` for how it avoids per-segment Python.
     """
     try:
-        return _decode_fast(text, source_count, name_count)
-    except (_Refused, OverflowError):
+        decoded = Mappings(*fastdecode.decode(text))
+        _check_ranges(decoded.sources, decoded.original_lines, decoded.original_columns,
+                      decoded.names, decoded.flags, source_count, name_count)
+    except (fastdecode.Refused, OverflowError):
         return None
-
-
-def _decode_fast(text: str, source_count: int, name_count: int) -> Mappings:
-    lookup = _SegmentTable().__getitem__
-    line_offsets = array("q", [0])
-    columns = array("i")
-    entries: list[tuple[int, int, int, int, int, int]] = []
-    for line in text.split(";"):
-        if line:
-            column = 0
-            for window in _windows(line):
-                decoded = list(map(lookup, window.split(",")))
-                deltas = list(map(_delta_column, decoded))
-                # A negative delta means an unsorted line or a negative column.
-                if min(deltas) < 0:
-                    raise _Refused
-                running = accumulate(deltas, initial=column)
-                next(running)
-                columns.extend(running)
-                column = columns[-1]
-                entries.extend(decoded)
-        line_offsets.append(len(columns))
-    sources = array("i", accumulate(map(_delta_source, entries)))
-    original_lines = array("i", accumulate(map(_delta_line, entries)))
-    original_columns = array("i", accumulate(map(_delta_original_column, entries)))
-    names = array("i", accumulate(map(_delta_name, entries)))
-    flags = array("b", map(_segment_flags, entries))
-    del entries
-    _check_ranges(sources, original_lines, original_columns, names, flags,
-                  source_count, name_count)
-    return Mappings(line_offsets, columns, sources, original_lines, original_columns, names, flags)
+    return decoded
 
 
 def _check_ranges(sources: array, original_lines: array, original_columns: array,
@@ -219,9 +140,9 @@ def _check_ranges(sources: array, original_lines: array, original_columns: array
         return
     if (min(sources) < 0 or max(sources) >= source_count
             or min(original_lines) < 0 or min(original_columns) < 0):
-        raise _Refused
+        raise fastdecode.Refused
     if (HAS_ORIGINAL | HAS_NAME) in flags and (min(names) < 0 or max(names) >= name_count):
-        raise _Refused
+        raise fastdecode.Refused
 
 
 # --------------------------------------------------------------------------
@@ -338,17 +259,21 @@ def _original_problem(state: list[int], source_count: int) -> tuple[str, str] | 
     return None
 
 
-def decode_native(text: str, source_count: int, name_count: int) -> Mappings | None:
+def decode_native(text: str | RawText, source_count: int, name_count: int) -> Mappings | None:
     """The C decoder's result (same contract as :func:`decode_fast`), or None."""
     from smtools.sourcemap import speedups
 
     if speedups.native_decode is None:
         return None
-    raw = speedups.native_decode(text, source_count, name_count)
+    if isinstance(text, RawText):
+        raw = speedups.native_decode(text.data, source_count, name_count, text.start, text.end)
+    else:
+        raw = speedups.native_decode(text, source_count, name_count)
     return None if raw is None else Mappings(*speedups.native_arrays(raw))
 
 
-def decode(text: str, source_count: int, name_count: int) -> tuple[Mappings, list[Diagnostic]]:
+def decode(text: str | RawText, source_count: int,
+           name_count: int) -> tuple[Mappings, list[Diagnostic]]:
     """Decode ``mappings``: a fast path when it applies, else the exact one.
 
     The C decoder is used when it is built, else :func:`decode_fast`; both
@@ -359,10 +284,11 @@ def decode(text: str, source_count: int, name_count: int) -> tuple[Mappings, lis
     if speedups.native_decode is not None:
         fast = decode_native(text, source_count, name_count)
     else:
+        text = str(text)
         fast = decode_fast(text, source_count, name_count)
     if fast is not None:
         return fast, []
-    return decode_exact(text, source_count, name_count)
+    return decode_exact(str(text), source_count, name_count)
 
 
 # --------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 from smtools.errors import Diagnostic
 from smtools.sourcemap import lookup as _lookup
 from smtools.sourcemap import mappings as _mappings
+from smtools.sourcemap.lazyjson import LazyJsonArray, RawText
 from smtools.sourcemap.lookup import GREATEST_LOWER_BOUND, LEAST_UPPER_BOUND
 from smtools.sourcemap.mappings import HAS_NAME, HAS_ORIGINAL, Mappings
 from smtools.sourcemap.reverse import ReverseIndex
@@ -29,7 +30,7 @@ class SourceMap:
     ``sourceRoot`` applied.
     """
 
-    def __init__(self, *, mappings: str | Mappings, sources: Sequence[str | None],
+    def __init__(self, *, mappings: str | RawText | Mappings, sources: Sequence[str | None],
                  names: Sequence[str] = (), file: str | None = None,
                  source_root: str | None = None,
                  sources_content: Sequence[str | None] = (),
@@ -40,15 +41,16 @@ class SourceMap:
         self.names: list[str] = list(names)
         self.file = file
         self.source_root = source_root
-        self.sources_content: list[str | None] = list(sources_content)
+        self.sources_content: Sequence[str | None] = (
+            sources_content if isinstance(sources_content, LazyJsonArray) else list(sources_content))
         self.ignore_list: list[int] = list(ignore_list)
         self.debug_id = debug_id
         self.extra: dict[str, Any] = dict(extra or {})
         self.sources: list[str | None] = build_sources(self.raw_sources, source_root)
         self._header_diagnostics = list(diagnostics)
         self._mapping_diagnostics: list[Diagnostic] = []
-        self._encoded: str | None = mappings if isinstance(mappings, str) else None
-        self._decoded: Mappings | None = None if isinstance(mappings, str) else mappings
+        self._encoded = None if isinstance(mappings, Mappings) else mappings
+        self._decoded = mappings if isinstance(mappings, Mappings) else None
         self._reverse: ReverseIndex | None = None
         self._source_index: dict[str, int] | None = None
 
@@ -77,7 +79,7 @@ class SourceMap:
         """The ``mappings`` string (re-encoded if the map was built decoded)."""
         if self._encoded is None:
             self._encoded = _mappings.encode(self.decoded)
-        return self._encoded
+        return str(self._encoded)
 
     @property
     def line_count(self) -> int:
@@ -204,7 +206,7 @@ class SourceMap:
             data["sourceRoot"] = self.source_root
         data["sources"] = self.raw_sources
         if self.sources_content:
-            data["sourcesContent"] = self.sources_content
+            data["sourcesContent"] = list(self.sources_content)
         data["names"] = self.names
         data["mappings"] = _mappings.encode(self.decoded)
         if self.ignore_list:

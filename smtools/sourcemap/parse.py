@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any, Union
 
 from smtools.errors import Diagnostic, InputError, InvalidSourceMap
-from smtools.sourcemap import fields
+from smtools.sourcemap import fields, lazyjson
 from smtools.sourcemap.jsonio import parse_json
 from smtools.sourcemap.model import SourceMap
 
@@ -25,7 +25,18 @@ _KNOWN_KEYS = frozenset({"version", "file", "sourceRoot", "sources", "sourcesCon
 # Seven or more VLQ digits are needed to exceed 32 bits; only those are
 # checked eagerly, so that the one hard error inside `mappings` (§6.1) is
 # raised by loads() while the rest is decoded on first lookup.
-_LONG_VLQ = re.compile(r"[g-z0-9+/]{6,}[A-Za-f]")
+_CONTINUATION = bytes(i if chr(i) in "ghijklmnopqrstuvwxyz0123456789+/" else 0x2E for i in range(256))
+
+
+def _has_long_vlq(mappings: str | lazyjson.RawText) -> bool:
+    from smtools.sourcemap import speedups
+
+    if speedups.native is not None:
+        if isinstance(mappings, lazyjson.RawText):
+            return bool(speedups.native.has_long_vlq(mappings.data, mappings.start, mappings.end))
+        return bool(speedups.native.has_long_vlq(mappings))
+    digits = str(mappings).encode("utf-8", "replace").translate(_CONTINUATION)
+    return re.search(rb"[^.]{6}", digits) is not None
 
 
 def loads(data: str | bytes | dict[str, Any]) -> AnyMap:
@@ -39,7 +50,9 @@ def loads(data: str | bytes | dict[str, Any]) -> AnyMap:
             object, ``mappings``/``sources``/``sections`` of the wrong type, a
             VLQ beyond 32 bits, ...). ``error.code`` names the problem.
     """
-    json = data if isinstance(data, dict) else parse_json(data)
+    json = _skim(data) if isinstance(data, bytes) else None
+    if json is None:
+        json = data if isinstance(data, dict) else parse_json(data)
     if not isinstance(json, dict):
         raise InvalidSourceMap(f"source map must be a JSON object, got {_kind(json)}",
                                code="not-an-object")
@@ -73,6 +86,14 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
         raise InputError(f"{os.fspath(path)}: cannot read ({error.strerror})") from None
 
 
+def _skim(data: bytes) -> dict[str, Any] | None:
+    from smtools.sourcemap import speedups
+
+    if speedups.native is None:
+        return None
+    return lazyjson.skim(data, speedups.native)
+
+
 def _kind(value: Any) -> str:
     if isinstance(value, list):
         return "an array"
@@ -86,7 +107,7 @@ def decode_regular(json: dict[str, Any]) -> SourceMap:
     found: list[Diagnostic] = []
     fields.check_version(json, found)
     mappings = json.get("mappings")
-    if not isinstance(mappings, str):
+    if not isinstance(mappings, (str, lazyjson.RawText)):
         shown = "missing" if "mappings" not in json else fields.describe(mappings)
         raise InvalidSourceMap(f"mappings must be a string, got {shown}",
                                code="invalid-mappings-field", path="mappings")
@@ -109,6 +130,6 @@ def decode_regular(json: dict[str, Any]) -> SourceMap:
                            source_root=source_root, sources_content=contents,
                            ignore_list=ignored, debug_id=debug_id, extra=extra,
                            diagnostics=found)
-    if _LONG_VLQ.search(mappings):
+    if _has_long_vlq(mappings):
         _ = source_map.decoded  # raises VlqError now if a value exceeds 32 bits
     return source_map

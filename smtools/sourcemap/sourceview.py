@@ -47,6 +47,11 @@ class SourceView:
 
     def lines(self, first: int, last: int) -> list[tuple[int, str]]:
         """``(number, text)`` for the 0-based lines ``first..last`` that exist."""
+        first = max(first, 0)
+        if self._starts is None and not any(mark in self.text for mark in "\r\u2028\u2029"):
+            # Only LF terminators: one split up to `last` beats indexing a large file.
+            head = self.text.split("\n", last + 1)[first:last + 1]
+            return list(enumerate(head, first))
         found = []
         for number in range(max(first, 0), last + 1):
             text = self.line(number)

@@ -7,35 +7,29 @@ and benchmarks); ``SMTOOLS_NO_ORJSON=1`` disables only orjson.
 from __future__ import annotations
 
 import os
-from array import array
 from collections.abc import Callable
 from typing import Any
 
 from smtools.sourcemap.jsonio import fast_json_available
 
 
-def _load_native() -> Callable[..., Any] | None:
+def _load_native() -> Any:
     if os.environ.get("SMTOOLS_PURE_PYTHON"):
         return None
     try:
         from smtools.sourcemap import _speedups  # type: ignore[attr-defined]
     except ImportError:
         return None
-    decoder: Callable[..., Any] = _speedups.decode_mappings
-    return decoder
+    return _speedups
 
 
-native_decode = _load_native()
+native = _load_native()
+native_decode: Callable[..., Any] | None = None if native is None else native.decode_mappings
 
 
-def native_arrays(raw: tuple[bytes, ...]) -> tuple[array, ...]:
-    """Wrap the C decoder's buffers in arrays (same typecodes as the Python decoders)."""
-    arrays = []
-    for typecode, buffer in zip("qiiiiib", raw, strict=True):
-        values = array(typecode)
-        values.frombytes(buffer)
-        arrays.append(values)
-    return tuple(arrays)
+def native_arrays(raw: tuple[bytes, ...]) -> tuple[memoryview, ...]:
+    """Typed views of the C decoder's buffers (no copy; same item types as the arrays)."""
+    return tuple(memoryview(buffer).cast(typecode) for typecode, buffer in zip("qiiiiib", raw, strict=True))
 
 
 def describe() -> str:

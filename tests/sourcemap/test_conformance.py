@@ -31,6 +31,7 @@ def decoder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
         from smtools.sourcemap import speedups
 
         monkeypatch.setattr(speedups, "native_decode", None)
+        monkeypatch.setattr(speedups, "native", None)
     return str(request.param)
 
 

@@ -5,8 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smtools.errors import VlqError
+from smtools.sourcemap import fastdecode, vlq
 from smtools.sourcemap import mappings as m
-from smtools.sourcemap import vlq
 
 
 def rows(decoded: m.Mappings) -> list[tuple]:
@@ -98,10 +98,10 @@ def test_large_values_fall_back_to_64_bit_storage() -> None:
 
 
 def test_long_lines_are_decoded_in_windows(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(m, "_WINDOW", 16)
+    monkeypatch.setattr(fastdecode, "WINDOW", 16)
     text = ",".join(["CAAC"] * 100) + ";" + ",".join(["CACA"] * 50)
     windowed = m.decode_fast(text, 1, 0)
-    monkeypatch.setattr(m, "_WINDOW", 1 << 20)
+    monkeypatch.setattr(fastdecode, "WINDOW", 1 << 20)
     whole = m.decode_fast(text, 1, 0)
     assert windowed is not None and whole is not None
     assert rows(windowed) == rows(whole)

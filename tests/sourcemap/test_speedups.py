@@ -95,9 +95,74 @@ def test_lookups_agree_on_a_large_generated_map(monkeypatch: pytest.MonkeyPatch)
     assert m.decode_native(native.encoded_mappings, 5, 300) is not None
     _ = native.decoded  # decoded now, by the C decoder
     monkeypatch.setattr(speedups, "native_decode", None)
+    monkeypatch.setattr(speedups, "native", None)
     python = loads(data)
     assert isinstance(native, SourceMap) and isinstance(python, SourceMap)
     assert arrays(native.decoded) == arrays(python.decoded)
     for _ in range(5000):
         line, column = rng.randrange(62), rng.randrange(30000)
         assert native.lookup(line, column) == python.lookup(line, column)
+
+
+# --- the JSON skim: the same map, diagnostics and errors as a full parse ---
+
+def _summary(data: bytes) -> tuple:
+    from smtools.errors import InvalidSourceMap
+
+    try:
+        source_map = loads(data)
+    except InvalidSourceMap as error:
+        return ("error", error.code)
+    if not isinstance(source_map, SourceMap):
+        return ("index", [d.code for d in source_map.diagnostics])
+    return (source_map.file, source_map.sources, source_map.names, list(source_map.sources_content),
+            source_map.debug_id, source_map.ignore_list, source_map.extra,
+            [(d.code, d.path) for d in source_map.diagnostics],
+            arrays(source_map.decoded))
+
+
+def both_ways(data: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple:
+    skimmed = _summary(data)
+    with monkeypatch.context() as patched:
+        patched.setattr(speedups, "native", None)
+        patched.setattr(speedups, "native_decode", None)
+        parsed = _summary(data)
+    assert skimmed == parsed
+    return skimmed
+
+
+@pytest.mark.parametrize("path", _real_maps(), ids=lambda p: p.name)
+def test_skim_gives_the_same_map(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    both_ways(path.read_bytes(), monkeypatch)
+
+
+@pytest.mark.parametrize("text", [
+    b'{"version":3,"sources":["a"],"mappings":"AAAA","sourcesContent":["x\\ny \\u00e9 \\ud83d\\ude00"]}',
+    b'{"version":3,"sources":["a"],"mappings":"AAAA","sourcesContent":[3, null, "ok"]}',
+    b'{"version":3,"sources":["a"],"mappings":"A\\u0041AA"}',
+    b'{"version":3,"sources":["a"],"mappings":"AAAA","mappings":"AAAC"}',
+    b'{"version":3,"sources":["a"],"mappings":"AAAA","sourcesContent":"nope"}',
+    b'{"version":3,"sources":["a"],"mappings":"AAAA","x":NaN}',
+    b'{"version":3,"sources":["a"],"mappings":"AAAA","x":[1,]}',
+    b'{"version":3,"sources":["a"],"mappings":"AAAA","x":"\x01"}',
+    b'{"version":3,"sources":["a"],"mappings":"AAAA","x":01}',
+    b'{"version":3,"sources":["a"],"mappings":"AAAA"} trailing',
+    b'\xef\xbb\xbf{"version":3,"sources":["a"],"mappings":"AAAA"}',
+    b")]}'\n{\"version\":3,\"sources\":[\"a\"],\"mappings\":\"AAAA\"}",
+    b'{"version":3,"sources":["a"],"mappings":"AAAA","sourcesContent":["\xff\xfe bad utf-8"]}',
+    b'{"v\\u0065rsion":3,"sources":["a"],"mappings":"AAAA"}',
+    b'{"version":3,"sources":["a"],"mappings":"AAAA,ggggggE"}',
+    b'[]', b'', b'{', b'{"a":1}{',
+])
+def test_skim_edge_cases(text: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    both_ways(text, monkeypatch)
+
+
+@settings(max_examples=400)
+@given(st.binary(max_size=40), st.integers(0, 120))
+def test_skim_on_mutated_documents(noise: bytes, where: int) -> None:
+    base = (b'{"version":3,"file":"x.js","sources":["a.js",null],"names":["n"],'
+            b'"sourcesContent":["line\\n\\"q\\"",null],"mappings":"AAAAA,CAAC;AACA"}')
+    mutated = base[:where] + noise + base[where + len(noise):]
+    with pytest.MonkeyPatch.context() as patch:
+        both_ways(mutated, patch)
