@@ -61,3 +61,4 @@ def conformance_dir() -> Path:
     if not CONFORMANCE.is_dir():
         pytest.skip(f"conformance suite not found at {CONFORMANCE}")
     return CONFORMANCE
+

@@ -81,8 +81,11 @@ class IndexMap:
         return list(seen)
 
     def lookup(self, line: int, column: int, bias: int = GREATEST_LOWER_BOUND,
-               same_line: bool = False) -> Token | None:
-        """As :meth:`SourceMap.lookup`, across sections as if they were flattened."""
+               same_line: bool = False, *, once: bool = False) -> Token | None:
+        """As :meth:`SourceMap.lookup`, across sections as if they were flattened.
+
+        ``once`` is accepted for symmetry; sections are decoded as needed anyway.
+        """
         if line < 0 or column < 0:
             raise ValueError(f"position must be non-negative, got line {line}, column {column}")
         current = bisect_right(self._offsets, (line, column)) - 1

@@ -105,14 +105,43 @@ class SourceMap:
                      m.original_columns[index], name, source_index, name_index)
 
     def lookup(self, line: int, column: int, bias: int = GREATEST_LOWER_BOUND,
-               same_line: bool = False) -> Token | None:
+               same_line: bool = False, *, once: bool = False) -> Token | None:
         """The mapping a lookup at a 0-based generated position lands on.
 
         See :func:`smtools.sourcemap.lookup.find` for ``bias`` and
         ``same_line``. The token may be an unmapped (1-field) segment.
+        ``once=True`` says no other lookup will follow: without the C
+        extension, a greatest-lower-bound lookup then decodes only what it
+        needs (:mod:`smtools.sourcemap.oneshot`); the answer is the same.
         """
+        if line < 0 or column < 0:
+            raise ValueError(f"position must be non-negative, got line {line}, column {column}")
+        if once and self._decoded is None and bias == GREATEST_LOWER_BOUND:
+            found = self._lookup_once(line, column, same_line)
+            if found is not False:
+                return found  # type: ignore[return-value]
         index = _lookup.find(self.decoded, line, column, bias, same_line)
         return None if index < 0 else self.token_at(index)
+
+    def _lookup_once(self, line: int, column: int, same_line: bool) -> Token | bool | None:
+        from smtools.sourcemap import oneshot, speedups
+
+        if speedups.native is not None or self._encoded is None:
+            return False
+        try:
+            row = oneshot.lookup(str(self._encoded), len(self.sources), len(self.names), line,
+                                 column, same_line)
+        except oneshot.Refused:
+            return False
+        return None if row is None else self._token_from_row(row)
+
+    def _token_from_row(self, row: tuple[int, int, int, int, int, int, int]) -> Token:
+        line, column, source, original_line, original_column, name_index, flags = row
+        name = self.names[name_index] if flags & HAS_NAME else None
+        if not flags & HAS_ORIGINAL:
+            return Token(line, column, None, None, None, name, -1, name_index if name else -1)
+        return Token(line, column, self.sources[source], original_line, original_column, name,
+                     source, name_index if name else -1)
 
     def original_position_for(self, line: int, column: int, bias: int = GREATEST_LOWER_BOUND,
                               same_line: bool = False) -> OriginalPosition | None:

@@ -84,7 +84,7 @@ def resolve_position(target: str | os.PathLike[str], line: int, column: int,
                                 f"({generated.line_count} lines)")
         source_map, location = load_for_bundle(target, text)
         map_path = location.path
-    token = source_map.lookup(line, column)
+    token = source_map.lookup(line, column, once=True)
     original = None if token is None else token.original
     context, origin = ([], None)
     if original is not None:

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _plain_maps() -> list[Path]:
-    found = sorted((ROOT / "fixtures").rglob("*.map"))
+    found = sorted(p for p in (ROOT / "fixtures").rglob("*.map") if "node_modules" not in p.parts)
     resources = ROOT.parent / "shared" / "conformance" / "tc39-source-map-tests" / "resources"
     for path in sorted(resources.glob("*.map")):
         data = path.read_bytes()

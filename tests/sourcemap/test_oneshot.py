@@ -1,0 +1,117 @@
+"""A single lookup without a full decode gives the full decoder's answer."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from smtools.sourcemap import SourceMap, loads, oneshot, speedups, vlq
+from smtools.sourcemap.lookup import find, line_of
+from smtools.sourcemap.mappings import decode_exact
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def expected(text: str, sources: int, names: int, line: int, column: int, same: bool):
+    decoded, _ = decode_exact(text, sources, names)
+    index = find(decoded, line, column, same_line=same)
+    if index < 0:
+        return None
+    row = (line_of(decoded, index), decoded.columns[index], decoded.sources[index],
+           decoded.original_lines[index], decoded.original_columns[index], decoded.names[index],
+           decoded.flags[index])
+    return normal(row)
+
+
+def normal(row):
+    """Fields that carry no meaning (no original, no name) are compared as None."""
+    if row is None:
+        return None
+    line, column, source, original_line, original_column, name, flags = row
+    has_original, has_name = flags & 1, flags & 2
+    return (line, column, source if has_original else None,
+            original_line if has_original else None,
+            original_column if has_original else None, name if has_name else None, flags)
+
+
+@st.composite
+def maps(draw: st.DrawFn) -> tuple[str, int, int]:
+    sources, names = draw(st.integers(1, 4)), draw(st.integers(0, 3))
+    state = [0, 0, 0, 0]
+    lines = []
+    for _ in range(draw(st.integers(0, 6))):
+        column, parts = 0, []
+        for _ in range(draw(st.integers(0, 6))):
+            step = draw(st.integers(0, 3000))
+            text = vlq.encode(step)
+            column += step
+            kind = draw(st.sampled_from([1, 4, 5] if names else [1, 4]))
+            if kind > 1:
+                # Out-of-range and negative originals are allowed: they stay mappings.
+                target = [draw(st.integers(-1, sources)), draw(st.integers(-2, 5000)),
+                          draw(st.integers(-2, 400))]
+                for i in range(3):
+                    text += vlq.encode(target[i] - state[i])
+                    state[i] = target[i]
+                if kind == 5:
+                    name = draw(st.integers(-1, names))
+                    text += vlq.encode(name - state[3])
+                    state[3] = name
+            parts.append(text)
+        lines.append(",".join(parts))
+    return ";".join(lines), sources, names
+
+
+@settings(max_examples=300)
+@given(maps(), st.lists(st.tuples(st.integers(0, 8), st.integers(0, 20000), st.booleans()),
+                        min_size=1, max_size=8))
+def test_same_answer_as_the_full_decoder(case, queries) -> None:
+    text, sources, names = case
+    for line, column, same in queries:
+        assert normal(oneshot.lookup(text, sources, names, line, column, same)) == \
+            expected(text, sources, names, line, column, same)
+
+
+@pytest.mark.parametrize("text", ["AAAA,,AAAA", "AAAA,", "AA", "AAg", "DAAA", "CAAA,DAAA", "AAAAé",
+                                  "AAAAAAA", "AAAA;;B"])
+def test_refuses_what_it_cannot_answer_exactly(text: str) -> None:
+    with pytest.raises(oneshot.Refused):
+        oneshot.lookup(text, 1, 1, 0, 0, False)
+
+
+def _fixture_maps() -> list[Path]:
+    # Committed maps only (a local node_modules of the fixture is not part of it).
+    return sorted(p for p in (ROOT / "fixtures").rglob("*.map") if "node_modules" not in p.parts)
+
+
+@pytest.mark.parametrize("path", _fixture_maps(), ids=lambda p: str(p.relative_to(ROOT / "fixtures")))
+def test_every_mapping_of_the_fixture_maps(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(speedups, "native", None)
+    monkeypatch.setattr(speedups, "native_decode", None)
+    data = path.read_bytes()
+    full = loads(data)
+    assert isinstance(full, SourceMap)
+    rng = random.Random(path.name)
+    tokens = list(full.tokens())
+    # Each one-shot lookup reads the whole map: a deterministic sample of 150
+    # mapped positions, positions between mappings, and every line start.
+    probes = [(t.generated_line, t.generated_column) for t in rng.sample(tokens, min(150, len(tokens)))]
+    probes += [(t.generated_line, t.generated_column + rng.randrange(1, 40))
+               for t in rng.sample(tokens, min(50, len(tokens)))]
+    probes += [(line, 0) for line in range(min(full.line_count + 1, 50))]
+    for line, column in probes:
+        fresh = loads(data)
+        assert fresh.lookup(line, column, once=True) == full.lookup(line, column), (line, column)
+
+
+def test_once_is_used_only_without_the_c_extension(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = json.dumps({"version": 3, "sources": ["a.js"], "names": [], "mappings": "AAAA"})
+    calls = []
+    monkeypatch.setattr(oneshot, "lookup", lambda *a: calls.append(a) or None)
+    monkeypatch.setattr(speedups, "native", None)
+    assert loads(data).lookup(0, 0, once=True) is None and len(calls) == 1
