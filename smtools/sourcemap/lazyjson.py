@@ -1,19 +1,25 @@
 """Reading a source map without building the parts a lookup does not need.
 
-With the C extension, :func:`skim` validates the whole document as JSON in
-one pass and records where each top-level value lies. Small fields are then
-parsed normally; ``mappings`` stays as a slice of the input bytes (handed
-straight to the C decoder) and ``sourcesContent`` as a lazily parsed array
-(one entry is parsed when it is shown). On a 43 MB map this avoids building
-about 28 MB of source text as Python strings. Without the extension the
-whole document is parsed as usual; both ways give the same map.
+:func:`skim` finds where each top-level value of the document lies. Small
+fields are then parsed normally; ``mappings`` stays as a slice of the input
+bytes (handed straight to the decoder) and ``sourcesContent`` as a lazily
+parsed array (one entry is parsed when it is shown). On a 43 MB map this
+avoids building about 28 MB of source text as Python strings. With the C
+extension the skim validates the whole document in one pass; in pure Python
+it walks the top level with regular expressions (strings are matched by an
+exact JSON string pattern, everything else is parsed by the ``json``
+module). Either way the result equals a full parse, and a document the skim
+does not accept is parsed in full, which reports the error.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
+from smtools.errors import InvalidSourceMap
 from smtools.sourcemap.jsonio import parse_json, strip_prefixes_offset
 
 
@@ -71,6 +77,13 @@ class LazyJsonArray(Sequence[Any]):
 
 
 def skim(data: bytes, native: Any) -> dict[str, Any] | None:
+    """The top-level object with lazy ``mappings``/``sourcesContent``, or None."""
+    if native is None:
+        return _skim_python(data)
+    return _skim_native(data, native)
+
+
+def _skim_native(data: bytes, native: Any) -> dict[str, Any] | None:
     """The top-level object of a source map, with ``mappings`` and ``sourcesContent`` left lazy.
 
     Returns None when the document is not one valid JSON object (the full
@@ -89,3 +102,111 @@ def _value(data: bytes, key: str, where: tuple[Any, ...]) -> Any:
     if len(where) == 3:  # sourcesContent, an array: its element spans came with it
         return LazyJsonArray(data, where[2])
     return parse_json(data[start:end])
+
+
+# An exact JSON string (raw control characters excluded, escapes checked).
+_STRING = re.compile(rb'"[^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*"')
+_LOOSE = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+_SCALAR = re.compile(rb"[^,}\]\s]*")
+_SPACE = re.compile(rb"[ \t\n\r]*")
+
+
+class _Reject(Exception):
+    """The pure-Python skim leaves this document to the full parser."""
+
+
+def _skim_python(data: bytes) -> dict[str, Any] | None:
+    try:
+        return _walk_object(data, strip_prefixes_offset(data))
+    except (_Reject, ValueError, IndexError, InvalidSourceMap):
+        return None
+
+
+def _walk_object(data: bytes, pos: int) -> dict[str, Any]:
+    pos = _expect(data, _SPACE.match(data, pos).end(), b"{")
+    result: dict[str, Any] = {}
+    if data[_SPACE.match(data, pos).end()] == 0x7D:
+        return _finish(data, _SPACE.match(data, pos).end() + 1, result)
+    while True:
+        key_match = _STRING.match(data, _SPACE.match(data, pos).end())
+        if key_match is None:
+            raise _Reject
+        key = json.loads(key_match.group().decode("utf-8", "replace"))
+        pos = _SPACE.match(data, _expect(data, _SPACE.match(data, key_match.end()).end(), b":")).end()
+        result[key], pos = _member_value(data, key, pos)
+        pos = _SPACE.match(data, pos).end()
+        if data[pos] == 0x2C:
+            pos += 1
+            continue
+        return _finish(data, _expect(data, pos, b"}"), result)
+
+
+def _member_value(data: bytes, key: str, pos: int) -> tuple[Any, int]:
+    if key == "sourcesContent" and data[pos] == 0x5B:
+        spans, end = _string_array(data, pos)
+        return LazyJsonArray(data, spans), end
+    if key == "mappings" and data[pos] == 0x22:
+        match = _STRING.match(data, pos)
+        if match is None:
+            raise _Reject
+        if data.find(b"\\", pos, match.end()) < 0:
+            return RawText(data, pos + 1, match.end() - 1), match.end()
+        return json.loads(match.group().decode("utf-8", "replace")), match.end()
+    end = _value_end(data, pos)
+    return parse_json(data[pos:end]), end
+
+
+def _string_array(data: bytes, pos: int) -> tuple[list[tuple[int, int]], int]:
+    """Spans of an array of strings and nulls; anything else goes to the full parser."""
+    spans: list[tuple[int, int]] = []
+    pos = _SPACE.match(data, pos + 1).end()
+    if data[pos] == 0x5D:
+        return spans, pos + 1
+    while True:
+        if data.startswith(b"null", pos):
+            spans.append((pos, pos + 4))
+            pos += 4
+        else:
+            match = _STRING.match(data, pos)
+            if match is None:
+                raise _Reject
+            spans.append(match.span())
+            pos = match.end()
+        pos = _SPACE.match(data, pos).end()
+        if data[pos] == 0x5D:
+            return spans, pos + 1
+        pos = _SPACE.match(data, _expect(data, pos, b",")).end()
+
+
+def _value_end(data: bytes, pos: int) -> int:
+    """End of the (unvalidated) value at ``pos``; the json module validates it."""
+    first = data[pos]
+    if first == 0x22:
+        match = _LOOSE.match(data, pos)
+        if match is None:
+            raise _Reject
+        return match.end()
+    if first not in (0x5B, 0x7B):
+        return _SCALAR.match(data, pos).end()
+    depth = 0
+    for token in _LOOSE.finditer(data, pos):
+        mark = token.group()
+        if mark in (b"[", b"{"):
+            depth += 1
+        elif mark in (b"]", b"}"):
+            depth -= 1
+            if depth == 0:
+                return token.end()
+    raise _Reject
+
+
+def _expect(data: bytes, pos: int, mark: bytes) -> int:
+    if not data.startswith(mark, pos):
+        raise _Reject
+    return pos + 1
+
+
+def _finish(data: bytes, pos: int, result: dict[str, Any]) -> dict[str, Any]:
+    if _SPACE.match(data, pos).end() != len(data):
+        raise _Reject
+    return result

@@ -89,8 +89,6 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
 def _skim(data: bytes) -> dict[str, Any] | None:
     from smtools.sourcemap import speedups
 
-    if speedups.native is None:
-        return None
     return lazyjson.skim(data, speedups.native)
 
 
