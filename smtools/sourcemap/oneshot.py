@@ -20,8 +20,10 @@ fixture maps and on generated maps).
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Iterator
 from itertools import accumulate, compress, repeat
 from operator import mul
 
@@ -45,8 +47,9 @@ _PARITY = bytes((ord("O") if _B64.index(chr(b)) & 1 else ord("E")) if chr(b) in 
 _ALLOWED = _TERMINALS + _CONTINUATIONS + b",;"
 _FIRST_TOKEN = re.compile(r",([g-z0-9+/]*[A-Za-f])")
 _LEADING_TOKEN = re.compile(r",[g-z0-9+/]*[A-Za-f]")
-# Characters per batch of segments summed at once.
-_SUM_WINDOW = 1 << 21
+# Characters per batch of segments handled at once: large enough for many
+# repeats per batch, small enough to bound the transient lists.
+_SUM_WINDOW = 1 << 20
 
 
 class _Signed(dict):  # type: ignore[type-arg]
@@ -68,24 +71,35 @@ class _Tokens(dict):  # type: ignore[type-arg]
 
 
 def check(text: str) -> None:
-    """Raise :class:`Refused` unless ``text`` is plainly valid (see module docstring)."""
+    """Raise :class:`Refused` unless ``text`` is plainly valid (see module docstring).
+
+    Each test builds one translated copy of the text and drops it before the
+    next, so at most two copies exist at a time.
+    """
     try:
         raw = text.encode("ascii")
     except UnicodeEncodeError:
         raise Refused from None
-    if raw.translate(None, _ALLOWED):
+    if (raw.translate(None, _ALLOWED) or _has_empty_or_open_segment(raw)
+            or _has_bad_segment_size(raw) or _has_negative_column_delta(raw)):
         raise Refused
-    kinds = raw.translate(_KIND, b"")
-    flat = b"," + kinds.replace(b";", b",") + b","
-    if (b",," in kinds or b",;" in kinds or b";," in kinds or kinds.startswith(b",")
-            or kinds.endswith(b",") or b"C," in flat):
-        raise Refused  # an empty segment, or a VLQ without its terminal digit
+
+
+def _has_empty_or_open_segment(raw: bytes) -> bool:
+    """An empty segment, or a VLQ without its terminal digit."""
+    kinds = b";" + raw.translate(_KIND) + b";"
+    return b",," in kinds or b";," in kinds or b",;" in kinds or b"C," in kinds or b"C;" in kinds
+
+
+def _has_bad_segment_size(raw: bytes) -> bool:
+    """2, 3 or 6+ values in a segment."""
     counted = b"," + raw.translate(_KIND, _CONTINUATIONS).replace(b";", b",") + b","
-    if b",TT," in counted or b",TTT," in counted or b"TTTTTT" in counted:
-        raise Refused  # 2, 3 or 6+ values in a segment
-    starts = b"," + raw.translate(_PARITY).replace(b";", b",")
-    if b",O" in starts:
-        raise Refused  # a negative column delta: an unsorted line or a dropped segment
+    return b",TT," in counted or b",TTT," in counted or b"TTTTTT" in counted
+
+
+def _has_negative_column_delta(raw: bytes) -> bool:
+    """A negative column delta: an unsorted line, or a segment the spec drops."""
+    return b",O" in b"," + raw.translate(_PARITY).replace(b";", b",")
 
 
 def _counts(segments: list[str]) -> list[int]:
@@ -122,8 +136,26 @@ def field_sums(text: str, signed: _Signed) -> list[int]:
     return sums
 
 
-def _columns(line: str, tokens: _Tokens) -> list[int]:
-    return list(accumulate(map(tokens.__getitem__, _FIRST_TOKEN.findall("," + line))))
+def _columns(line: str, tokens: _Tokens) -> array:
+    """Generated columns of every segment of ``line`` (windowed: bounded memory)."""
+    columns = array("i")
+    column = 0
+    for window in _windows(line, ","):
+        running = accumulate(map(tokens.__getitem__, _FIRST_TOKEN.findall("," + window)),
+                             initial=column)
+        next(running)
+        columns.extend(running)
+        column = columns[-1] if columns else 0
+    return columns
+
+
+def _windows(text: str, separator: str) -> Iterator[str]:
+    start = 0
+    while start < len(text):
+        cut = text.find(separator, start + _SUM_WINDOW)
+        cut = len(text) if cut < 0 else cut
+        yield text[start:cut]
+        start = cut + 1
 
 
 def _segment_count(segment: str) -> int:
@@ -141,22 +173,19 @@ def lookup(text: str, source_count: int, name_count: int, line: int, column: int
         Refused: the mappings are not plainly valid.
     """
     check(text)
-    lines = text.split(";")
-    signed, tokens = _Signed(), _Tokens()
-    found = _find_on_line(lines, line, column, tokens) if line < len(lines) else None
+    tokens = _Tokens()
+    found = _find_on_line(text, line, column, tokens)
     if found is None:
         if same_line:
             return None
-        found = _last_before(lines, min(line, len(lines)), tokens)
+        found = _last_before(text, line, tokens)
         if found is None:
             return None
-    at_line, index, at_column = found
-    text = lines[at_line]
-    end = re.match(f"(?:[^,]*,){{{index}}}[^,]*", text).end()  # type: ignore[union-attr]
-    sums = field_sums(text[:end], signed)
-    source, original_line, original_column, name = (
-        a + b for a, b in zip(_prefix_state(lines, at_line, signed), sums, strict=True))
-    count = _segment_count(text[text.rfind(",", 0, end) + 1:end])
+    start, index, at_line, at_column = found
+    segment_start = _segment_start(text, start, index)
+    end = min(_line_end(text, segment_start), _find_or_end(text, ",", segment_start))
+    source, original_line, original_column, name = _sums(text[:end], _Signed())
+    count = _segment_count(text[segment_start:end])
     # As the exact decoder: a mapping with an out-of-range index keeps no original/name.
     flags = 0
     if count > 1 and 0 <= source < source_count and original_line >= 0 and original_column >= 0:
@@ -166,43 +195,78 @@ def lookup(text: str, source_count: int, name_count: int, line: int, column: int
     return at_line, at_column, source, original_line, original_column, name, flags
 
 
-def _find_on_line(lines: list[str], line: int, column: int,
-                  tokens: _Tokens) -> tuple[int, int, int] | None:
-    if not lines[line]:
+def _line_start(text: str, line: int) -> int:
+    """Offset where generated ``line`` starts, or -1 past the last line."""
+    start = 0
+    for _ in range(line):
+        start = text.find(";", start) + 1
+        if start == 0:
+            return -1
+    return start
+
+
+def _line_end(text: str, start: int) -> int:
+    return _find_or_end(text, ";", start)
+
+
+def _find_or_end(text: str, mark: str, start: int) -> int:
+    found = text.find(mark, start)
+    return len(text) if found < 0 else found
+
+
+def _segment_start(text: str, start: int, index: int) -> int:
+    """Offset of segment ``index`` of the line starting at ``start``.
+
+    Commas are counted per window (``str.count``); only the window holding
+    the segment is split.
+    """
+    position = start
+    while index:
+        window_end = min(position + _SUM_WINDOW, len(text))
+        commas = text.count(",", position, window_end)
+        if commas >= index:
+            parts = text[position:window_end].split(",", index)
+            return position + sum(map(len, parts[:index])) + index
+        index -= commas
+        position = window_end
+    return position
+
+
+def _find_on_line(text: str, line: int, column: int,
+                  tokens: _Tokens) -> tuple[int, int, int, int] | None:
+    """(line start offset, segment index, line, column) of the mapping found on ``line``."""
+    start = _line_start(text, line)
+    if start < 0 or _line_end(text, start) == start:
         return None
-    columns = _columns(lines[line], tokens)
+    columns = _columns(text[start:_line_end(text, start)], tokens)
     index = bisect_right(columns, column) - 1
     if index < 0:
         return None
     index = bisect_left(columns, columns[index], 0, index)
-    return line, index, columns[index]
+    return start, index, line, columns[index]
 
 
-def _last_before(lines: list[str], line: int, tokens: _Tokens) -> tuple[int, int, int] | None:
-    for previous in range(line - 1, -1, -1):
-        if lines[previous]:
-            columns = _columns(lines[previous], tokens)
+def _last_before(text: str, line: int, tokens: _Tokens) -> tuple[int, int, int, int] | None:
+    """The last mapping of the nearest non-empty line before ``line``."""
+    end = len(text) if _line_start(text, line) < 0 else _line_start(text, line) - 1
+    line = min(line, text.count(";") + 1)
+    while end > 0:
+        start = text.rfind(";", 0, end) + 1
+        line -= 1
+        if end > start:
+            columns = _columns(text[start:end], tokens)
             index = bisect_left(columns, columns[-1])
-            return previous, index, columns[index]
+            return start, index, line, columns[index]
+        end = start - 1
     return None
 
 
-def _prefix_state(lines: list[str], line: int, signed: _Signed) -> list[int]:
-    """Decoder state at the start of ``line``: the sums over all earlier lines.
-
-    Sums ignore line breaks, so earlier lines are read as one comma-separated
-    text, in large windows (more repeats per window, bounded memory).
-    """
-    end = sum(map(len, lines[:line])) + line
-    text = ";".join(lines)[:end].replace(";", ",")
+def _sums(text: str, signed: _Signed) -> list[int]:
+    """Decoder state after the last segment of ``text`` (lines ignored: sums do not care)."""
     state = [0, 0, 0, 0]
-    start = 0
-    while start < len(text):
-        cut = text.find(",", start + _SUM_WINDOW)
-        cut = len(text) if cut < 0 else cut
-        for field, value in enumerate(field_sums(text[start:cut], signed)):
+    for window in _windows(text, ","):
+        for field, value in enumerate(field_sums(window.replace(";", ","), signed)):
             state[field] += value
-        start = cut + 1
     return state
 
 
