@@ -46,13 +46,14 @@ from harness import (  # noqa: E402
 
 
 def smtools_cases() -> list[peers_mod.Peer]:
-    """Hook for the project's own tool: the ``smtools`` adapter if it is usable, else []."""
+    """Hook for the project's own tool: smtools as installed (C extension when built)
+    and its pure-Python path, if usable; else []."""
     peer = peers_mod.smtools_peer()
     problem = peer.check()
     if problem:
         print(f"note: smtools skipped: {problem}")
         return []
-    return [peer]
+    return [peer, peers_mod.smtools_peer(pure=True)]
 
 
 def key(answer: dict | list | None):

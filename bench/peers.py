@@ -238,13 +238,20 @@ def _smtools_inproc(samples: str, smap: str) -> list[str]:
     return [sys.executable, str(PEERS_DIR / "smtools_peer.py"), "--inproc", samples, smap]
 
 
-def smtools_peer() -> Peer:
-    """Adapter entry for the project's own tool: ``smtools resolve MAP:LINE:COL --json``."""
+def smtools_peer(pure: bool = False) -> Peer:
+    """Adapter entry for the project's own tool: ``smtools resolve MAP:LINE:COL --json``.
+
+    ``pure=True`` measures the pure-Python path (``SMTOOLS_PURE_PYTHON=1``: no
+    C extension, no orjson), the default on a machine without a compiler.
+    """
     prefix, env, _ = smtools_command()
     inproc_env = {"PYTHONPATH": str(REPO) + (os.pathsep + os.environ["PYTHONPATH"]
                                              if os.environ.get("PYTHONPATH") else "")}
+    if pure:
+        inproc_env["SMTOOLS_PURE_PYTHON"] = "1"
+    name = "smtools-pure" if pure else "smtools"
     return Peer(
-        name="smtools", label="smtools",
+        name=name, label=name,
         cold=lambda m, l, c: (prefix or ["smtools"]) + ["resolve", f"{m}:{l}:{c}", "--json"],
         inproc=_smtools_inproc, parse=parse_smtools, check=_smtools_check,
         version=_smtools_version, env={**env, **inproc_env},
@@ -252,7 +259,7 @@ def smtools_peer() -> Peer:
 
 
 def all_peers(include_smtools: bool = True) -> list[Peer]:
-    peers = [smtools_peer()] if include_smtools else []
+    peers = [smtools_peer(), smtools_peer(pure=True)] if include_smtools else []
     peers += [
         Peer("sentry-cli", "sentry-cli",
              cold=lambda m, l, c: [str(SENTRY_CLI), "sourcemaps", "resolve", m, "-l", str(l), "-c", str(c)],

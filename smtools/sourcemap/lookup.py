@@ -56,11 +56,15 @@ def find(mappings: Mappings, line: int, column: int, bias: int = GREATEST_LOWER_
 
 def _find_lower(mappings: Mappings, line: int, column: int, same_line: bool) -> int:
     offsets = mappings.line_offsets
-    if line < mappings.line_count:
-        start, end = offsets[line], offsets[line + 1]
-        index = bisect_right(mappings.columns, column, start, end) - 1
+    if line < len(offsets) - 1:
+        columns = mappings.columns
+        start = offsets[line]
+        index = bisect_right(columns, column, start, offsets[line + 1]) - 1
         if index >= start:
-            return bisect_left(mappings.columns, mappings.columns[index], start, index)
+            # Walk back to the first of several mappings at this column (rare).
+            if index > start and columns[index - 1] == columns[index]:
+                index = bisect_left(columns, columns[index], start, index)
+            return index
         previous = start - 1
     else:
         previous = len(mappings) - 1

@@ -152,8 +152,17 @@ class SourceMap:
         start: pass ``same_line=True`` for that). A 1-field segment there means
         unmapped: the result is None, with no fall-back to an earlier mapping.
         """
-        token = self.lookup(line, column, bias, same_line)
-        return None if token is None else token.original
+        if self._decoded is None and self._encoded is not None:
+            token = self.lookup(line, column, bias, same_line)
+            return None if token is None else token.original
+        # The hot path of repeated lookups: no Token in between.
+        m = self.decoded
+        index = _lookup.find(m, line, column, bias, same_line)
+        if index < 0 or not m.flags[index] & HAS_ORIGINAL:
+            return None
+        name = self.names[m.names[index]] if m.flags[index] & HAS_NAME else None
+        return OriginalPosition(self.sources[m.sources[index]], m.original_lines[index],
+                                m.original_columns[index], name)
 
     def original_positions_for(self, line: int, column: int) -> list[OriginalPosition | None]:
         """§12.1 GetOriginalPositions: every original position at the found mapping."""
