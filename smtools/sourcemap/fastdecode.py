@@ -2,12 +2,12 @@
 
 A window of a line (a few hundred KB at most) is split into segment strings,
 and each distinct segment is decoded once, in batches: the segments not yet
-known are grouped by their number of VLQs (1, 4 or 5), each group is cut into
-VLQ tokens with one regex pass, the tokens are looked up in a token table,
-and ``zip`` over one iterator regroups the values into segment tuples. Per
-field, ``itertools.accumulate`` turns deltas into the decoder state and
+known are grouped by their number of VLQs (1, 4 or 5) and each group is
+decoded by :func:`smtools.sourcemap.vlqbatch.flat_values`; slicing with a
+step and ``zip`` regroup the values into segment tuples. Per field,
+``itertools.accumulate`` turns deltas into the decoder state and
 ``array.extend`` stores it. Python bytecode runs per window and per distinct
-VLQ token, not per segment.
+VLQ value, not per segment.
 
 The result is identical to :func:`smtools.sourcemap.mappings.decode_exact` on
 "plainly valid" input; anything else raises :class:`Refused`.
@@ -15,15 +15,13 @@ The result is identical to :func:`smtools.sourcemap.mappings.decode_exact` on
 
 from __future__ import annotations
 
-import re
 from array import array
 from collections.abc import Iterator
 from functools import partial
 from itertools import accumulate, compress, repeat
 from operator import is_, itemgetter
 
-from smtools.errors import VlqError
-from smtools.sourcemap import vlq
+from smtools.sourcemap import vlqbatch
 
 HAS_ORIGINAL = 1
 HAS_NAME = 2
@@ -34,68 +32,43 @@ WINDOW = 1 << 18
 # Bound on the memo of decoded segments; cleared when exceeded.
 MEMO_LIMIT = 1 << 17
 
-_TOKEN = re.compile(r"[g-z0-9+/]*[A-Za-f]")
-_TERMINALS = bytes(range(ord("A"), ord("Z") + 1)) + b"abcdef"
-_CONTINUATIONS = b"ghijklmnopqrstuvwxyz0123456789+/"
-_ALLOWED = _TERMINALS + _CONTINUATIONS + b","
-# bytes.translate table: terminal digit -> "T", everything else unchanged;
-# with delete=_CONTINUATIONS, a segment becomes one "T" per VLQ.
-_COUNT_TABLE = bytes(ord("T") if i in _TERMINALS else i for i in range(256))
-_is_none = partial(is_, None)
 _FIELDS = [itemgetter(k) for k in range(6)]
+_FLAGS_BY_COUNT = ((1, 0), (4, HAS_ORIGINAL), (5, HAS_ORIGINAL | HAS_NAME))
+_is_none = partial(is_, None)
 
 
 class Refused(Exception):
     """The fast decoder met something only the exact decoder may judge."""
 
 
-class _Tokens(dict):  # type: ignore[type-arg]
-    """VLQ token text -> signed value."""
-
-    def __missing__(self, token: str) -> int:
-        try:
-            unsigned, _ = vlq.read_unsigned(token, 0)
-            value = vlq.signed_value(unsigned)
-        except VlqError:
-            raise Refused from None
-        self[token] = value
-        return value
-
-
-_FLAGS_BY_COUNT = {1: 0, 4: HAS_ORIGINAL, 5: HAS_ORIGINAL | HAS_NAME}
-
-
-def _learn(memo: dict[str, tuple[int, ...]], tokens: _Tokens, missing: list[str]) -> None:
-    """Decode every segment string of ``missing`` into ``memo``."""
-    joined = ",".join(missing)
-    raw = joined.encode("ascii", "replace")
-    if raw.translate(None, _ALLOWED):
-        raise Refused  # a character outside base64 and ","
-    counts = list(map(len, raw.translate(_COUNT_TABLE, _CONTINUATIONS).split(b",")))
-    for count, flags in _FLAGS_BY_COUNT.items():
-        group = list(compress(missing, map(count.__eq__, counts)))
+def _learn(memo: dict[str, tuple[int, ...]], signed: vlqbatch.Signed, missing: list[str]) -> None:
+    """Decode every segment string of ``missing`` into ``memo``, in one batch per size."""
+    raw = ",".join(missing).encode("ascii", "replace")
+    if raw.translate(None, vlqbatch.ALLOWED) or vlqbatch.has_empty_or_open_segment(raw):
+        raise Refused
+    counts = vlqbatch.value_counts(raw)
+    if not set(counts) <= {1, 4, 5}:
+        raise Refused  # 2, 3 or 6+ values in a segment
+    for count, flags in _FLAGS_BY_COUNT:
+        mask = list(map(count.__eq__, counts))
+        group = list(compress(missing, mask))
         if not group:
             continue
-        texts = _TOKEN.findall(",".join(group))
-        # A segment ending in a continuation digit leaves characters unmatched.
-        if sum(map(len, texts)) != sum(map(len, group)):
-            raise Refused
-        values = iter(list(map(tokens.__getitem__, texts)))
-        pad = [repeat(0)] * (5 - count)
-        memo.update(zip(group, zip(*[values] * count, *pad, repeat(flags)), strict=False))
-    if not set(counts) <= _FLAGS_BY_COUNT.keys():
-        raise Refused  # empty segments, or 2, 3 or 6+ VLQs
+        values = vlqbatch.flat_values(group, signed)
+        fields = [values[count - 1 - field::count] for field in range(count)]
+        pads = [repeat(0)] * (5 - count)
+        memo.update(zip(reversed(group), zip(*fields, *pads, repeat(flags)), strict=True))
 
 
 def _decode_window(window: str, memo: dict[str, tuple[int, ...]],
-                   tokens: _Tokens) -> list[tuple[int, ...]]:
+                   signed: vlqbatch.Signed) -> list[tuple[int, ...]]:
     if len(memo) > MEMO_LIMIT:
         memo.clear()
     segments = window.split(",")
     decoded = list(map(memo.get, segments))
     if None in decoded:
         missing = list(dict.fromkeys(compress(segments, map(_is_none, decoded))))
-        _learn(memo, tokens, missing)
+        _learn(memo, signed, missing)
         decoded = list(map(memo.__getitem__, segments))
     return decoded
 
@@ -130,7 +103,7 @@ def decode(text: str) -> tuple[array, ...]:
         OverflowError: a decoder state does not fit in 32 bits.
     """
     memo: dict[str, tuple[int, ...]] = {}
-    tokens = _Tokens()
+    signed = vlqbatch.Signed()
     offsets = array("q", [0])
     fields = [array("i") for _ in range(5)]
     flags = array("b")
@@ -139,7 +112,7 @@ def decode(text: str) -> tuple[array, ...]:
         if line:
             column = 0
             for window in windows(line):
-                decoded = _decode_window(window, memo, tokens)
+                decoded = _decode_window(window, memo, signed)
                 deltas = list(map(_FIELDS[0], decoded))
                 # A negative delta means an unsorted line or a negative column.
                 if min(deltas) < 0:

@@ -127,7 +127,7 @@ def decode_fast(text: str, source_count: int, name_count: int) -> Mappings | Non
         decoded = Mappings(*fastdecode.decode(text))
         _check_ranges(decoded.sources, decoded.original_lines, decoded.original_columns,
                       decoded.names, decoded.flags, source_count, name_count)
-    except (fastdecode.Refused, OverflowError):
+    except (fastdecode.Refused, OverflowError, VlqError):
         return None
     return decoded
 

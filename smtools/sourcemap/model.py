@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from smtools.errors import Diagnostic
+from smtools.errors import Diagnostic, VlqError
 from smtools.sourcemap import lookup as _lookup
 from smtools.sourcemap import mappings as _mappings
 from smtools.sourcemap.lazyjson import LazyJsonArray, RawText
@@ -131,7 +131,7 @@ class SourceMap:
         try:
             row = oneshot.lookup(str(self._encoded), len(self.sources), len(self.names), line,
                                  column, same_line)
-        except oneshot.Refused:
+        except (oneshot.Refused, VlqError):
             return False
         return None if row is None else self._token_from_row(row)
 

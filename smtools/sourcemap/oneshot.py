@@ -24,41 +24,20 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, compress
 from operator import mul
 
-from smtools.sourcemap import vlq
+from smtools.sourcemap import vlq, vlqbatch
 from smtools.sourcemap.fastdecode import Refused
 
 HAS_ORIGINAL = 1
 HAS_NAME = 2
 
-_B64 = vlq.BASE64
-_DIGITS32 = "0123456789abcdefghijklmnopqrstuv"
-# Reversed text: a terminal digit now starts its token, so it gets a space in front.
-_TO_BASE32 = {ord(c): (" " if i < 32 else "") + _DIGITS32[i & 31] for i, c in enumerate(_B64)}
-_TO_BASE32[ord(",")] = " "
-_TERMINALS = _B64[:32].encode()
-_CONTINUATIONS = _B64[32:].encode()
-# For the validity scan: T terminal, C continuation, O/E odd/even first digit.
-_KIND = bytes(ord("T") if b in _TERMINALS else ord("C") if b in _CONTINUATIONS else b for b in range(256))
-_PARITY = bytes((ord("O") if _B64.index(chr(b)) & 1 else ord("E")) if chr(b) in _B64 else b
-                for b in range(256))
-_ALLOWED = _TERMINALS + _CONTINUATIONS + b",;"
 _FIRST_TOKEN = re.compile(r",([g-z0-9+/]*[A-Za-f])")
 _LEADING_TOKEN = re.compile(r",[g-z0-9+/]*[A-Za-f]")
 # Characters per batch of segments handled at once: large enough for many
 # repeats per batch, small enough to bound the transient lists.
 _SUM_WINDOW = 1 << 20
-
-
-class _Signed(dict):  # type: ignore[type-arg]
-    """Unsigned VLQ value -> signed value (ECMA-426 §6.1)."""
-
-    def __missing__(self, unsigned: int) -> int:
-        value = vlq.signed_value(unsigned)
-        self[unsigned] = value
-        return value
 
 
 class _Tokens(dict):  # type: ignore[type-arg]
@@ -80,40 +59,12 @@ def check(text: str) -> None:
         raw = text.encode("ascii")
     except UnicodeEncodeError:
         raise Refused from None
-    if (raw.translate(None, _ALLOWED) or _has_empty_or_open_segment(raw)
-            or _has_bad_segment_size(raw) or _has_negative_column_delta(raw)):
+    if (raw.translate(None, vlqbatch.ALLOWED) or vlqbatch.has_empty_or_open_segment(raw)
+            or vlqbatch.has_bad_segment_size(raw) or vlqbatch.has_negative_column_delta(raw)):
         raise Refused
 
 
-def _has_empty_or_open_segment(raw: bytes) -> bool:
-    """An empty segment, or a VLQ without its terminal digit."""
-    kinds = b";" + raw.translate(_KIND) + b";"
-    return b",," in kinds or b";," in kinds or b",;" in kinds or b"C," in kinds or b"C;" in kinds
-
-
-def _has_bad_segment_size(raw: bytes) -> bool:
-    """2, 3 or 6+ values in a segment."""
-    counted = b"," + raw.translate(_KIND, _CONTINUATIONS).replace(b";", b",") + b","
-    return b",TT," in counted or b",TTT," in counted or b"TTTTTT" in counted
-
-
-def _has_negative_column_delta(raw: bytes) -> bool:
-    """A negative column delta: an unsorted line, or a segment the spec drops."""
-    return b",O" in b"," + raw.translate(_PARITY).replace(b";", b",")
-
-
-def _counts(segments: list[str]) -> list[int]:
-    raw = ",".join(segments).encode("ascii")
-    return list(map(len, raw.translate(_KIND, _CONTINUATIONS).split(b",")))
-
-
-def _flat_values(segments: list[str], signed: _Signed) -> list[int]:
-    """Every VLQ value of ``segments``, last segment first, each segment's values reversed."""
-    text = ",".join(segments)[::-1].translate(_TO_BASE32)
-    return list(map(signed.__getitem__, map(int, text.split(), repeat(32))))
-
-
-def field_sums(text: str, signed: _Signed) -> list[int]:
+def field_sums(text: str, signed: vlqbatch.Signed) -> list[int]:
     """Sums of the source, line, column and name deltas of the comma-separated segments in ``text``.
 
     The column delta (each segment's first value) is cut off first: the rest of
@@ -122,14 +73,14 @@ def field_sums(text: str, signed: _Signed) -> list[int]:
     """
     tally = Counter(_LEADING_TOKEN.sub(",", "," + text).split(","))
     distinct, times = list(tally), list(tally.values())
-    counts = _counts(distinct)
+    counts = vlqbatch.value_counts(",".join(distinct).encode("ascii"))
     sums = [0, 0, 0, 0]
     for count in (3, 4):
         mask = list(map(count.__eq__, counts))
         group = list(compress(distinct, mask))
         if not group:
             continue
-        values = _flat_values(group, signed)
+        values = vlqbatch.flat_values(group, signed)
         weights = list(compress(times, mask))[::-1]
         for field in range(count):
             sums[field] += sum(map(mul, weights, values[count - 1 - field::count]))
@@ -159,7 +110,7 @@ def _windows(text: str, separator: str) -> Iterator[str]:
 
 
 def _segment_count(segment: str) -> int:
-    return len(segment.encode("ascii").translate(None, _CONTINUATIONS))
+    return len(segment.encode("ascii").translate(None, vlqbatch.CONTINUATIONS))
 
 
 def lookup(text: str, source_count: int, name_count: int, line: int, column: int,
@@ -184,7 +135,7 @@ def lookup(text: str, source_count: int, name_count: int, line: int, column: int
     start, index, at_line, at_column = found
     segment_start = _segment_start(text, start, index)
     end = min(_line_end(text, segment_start), _find_or_end(text, ",", segment_start))
-    source, original_line, original_column, name = _sums(text[:end], _Signed())
+    source, original_line, original_column, name = _sums(text[:end], vlqbatch.Signed())
     count = _segment_count(text[segment_start:end])
     # As the exact decoder: a mapping with an out-of-range index keeps no original/name.
     flags = 0
@@ -261,7 +212,7 @@ def _last_before(text: str, line: int, tokens: _Tokens) -> tuple[int, int, int, 
     return None
 
 
-def _sums(text: str, signed: _Signed) -> list[int]:
+def _sums(text: str, signed: vlqbatch.Signed) -> list[int]:
     """Decoder state after the last segment of ``text`` (lines ignored: sums do not care)."""
     state = [0, 0, 0, 0]
     for window in _windows(text, ","):
