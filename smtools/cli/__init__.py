@@ -68,21 +68,15 @@ def exit_code_for(error: BaseException) -> int:
 
 class _LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(name for name in _COMMANDS if self._available(name))
+        return sorted(_COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = _COMMANDS.get(cmd_name)
-        if target is None or not self._available(cmd_name):
+        if target is None:
             return None
         module_name, attr = target.split(":")
         command: click.Command = getattr(import_module(module_name), attr)
         return command
-
-    @staticmethod
-    def _available(name: str) -> bool:
-        from importlib.util import find_spec
-
-        return find_spec(_COMMANDS[name].split(":")[0]) is not None
 
 
 def _show_version(ctx: click.Context, value: bool) -> None:

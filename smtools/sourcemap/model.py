@@ -5,6 +5,7 @@ All lines and columns are 0-based; generated columns are UTF-16 code units.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -19,6 +20,8 @@ from smtools.sourcemap.sources import build_sources
 from smtools.sourcemap.types import GeneratedPosition, OriginalPosition, Token
 
 __all__ = ["GREATEST_LOWER_BOUND", "LEAST_UPPER_BOUND", "SourceMap"]
+
+_new_tuple = tuple.__new__
 
 
 class SourceMap:
@@ -152,17 +155,29 @@ class SourceMap:
         start: pass ``same_line=True`` for that). A 1-field segment there means
         unmapped: the result is None, with no fall-back to an earlier mapping.
         """
-        if self._decoded is None and self._encoded is not None:
+        m = self._decoded
+        if m is None:
             token = self.lookup(line, column, bias, same_line)
             return None if token is None else token.original
-        # The hot path of repeated lookups: no Token in between.
-        m = self.decoded
-        index = _lookup.find(m, line, column, bias, same_line)
-        if index < 0 or not m.flags[index] & HAS_ORIGINAL:
+        # The hot path of repeated lookups: no Token, and the common case
+        # (a mapping on the line itself, at a unique column) without find().
+        offsets = m.line_offsets
+        if bias == GREATEST_LOWER_BOUND and 0 <= line < len(offsets) - 1 and column >= 0:
+            columns, start = m.columns, offsets[line]
+            index = bisect_right(columns, column, start, offsets[line + 1]) - 1
+            if index < start or (index > start and columns[index - 1] == columns[index]):
+                index = _lookup.find(m, line, column, bias, same_line)
+        else:
+            index = _lookup.find(m, line, column, bias, same_line)
+        if index < 0:
             return None
-        name = self.names[m.names[index]] if m.flags[index] & HAS_NAME else None
-        return OriginalPosition(self.sources[m.sources[index]], m.original_lines[index],
-                                m.original_columns[index], name)
+        flags = m.flags[index]
+        if not flags & HAS_ORIGINAL:
+            return None
+        # tuple.__new__ skips the namedtuple's Python-level __new__ (a third of a lookup).
+        return _new_tuple(OriginalPosition, (
+            self.sources[m.sources[index]], m.original_lines[index], m.original_columns[index],
+            self.names[m.names[index]] if flags & HAS_NAME else None))
 
     def original_positions_for(self, line: int, column: int) -> list[OriginalPosition | None]:
         """§12.1 GetOriginalPositions: every original position at the found mapping."""

@@ -81,3 +81,15 @@ def test_python_dash_m_works() -> None:
     done = subprocess.run([sys.executable, "-m", "smtools", "--version"], capture_output=True,
                           text=True, check=False)
     assert done.returncode == 0 and done.stdout.startswith("smtools ")
+
+
+def test_doctor_names_the_decoder(smtools) -> None:
+    import json
+
+    from smtools.sourcemap import speedups
+
+    result = smtools("doctor", "--json")
+    assert result.exit_code == 0
+    facts = json.loads(result.stdout)
+    assert facts["decoder"] == speedups.describe()
+    assert facts["decoder"].startswith("C extension" if speedups.native else "pure Python")
