@@ -7,7 +7,6 @@ every "optionally report an error" becomes a diagnostic on the result.
 from __future__ import annotations
 
 import os
-import re
 from typing import TYPE_CHECKING, Any, Union
 
 from smtools.errors import Diagnostic, InputError, InvalidSourceMap
@@ -25,7 +24,7 @@ _KNOWN_KEYS = frozenset({"version", "file", "sourceRoot", "sources", "sourcesCon
 # Seven or more VLQ digits are needed to exceed 32 bits; only those are
 # checked eagerly, so that the one hard error inside `mappings` (§6.1) is
 # raised by loads() while the rest is decoded on first lookup.
-_CONTINUATION = bytes(i if chr(i) in "ghijklmnopqrstuvwxyz0123456789+/" else 0x2E for i in range(256))
+_CONTINUATION = bytes(0x43 if chr(i) in "ghijklmnopqrstuvwxyz0123456789+/" else 0x2E for i in range(256))
 
 
 def _has_long_vlq(mappings: str | lazyjson.RawText) -> bool:
@@ -35,8 +34,7 @@ def _has_long_vlq(mappings: str | lazyjson.RawText) -> bool:
         if isinstance(mappings, lazyjson.RawText):
             return bool(speedups.native.has_long_vlq(mappings.data, mappings.start, mappings.end))
         return bool(speedups.native.has_long_vlq(mappings))
-    digits = str(mappings).encode("utf-8", "replace").translate(_CONTINUATION)
-    return re.search(rb"[^.]{6}", digits) is not None
+    return b"CCCCCC" in str(mappings).encode("utf-8", "replace").translate(_CONTINUATION)
 
 
 def loads(data: str | bytes | dict[str, Any]) -> AnyMap:
