@@ -89,29 +89,16 @@ class IndexMap:
         if line < 0 or column < 0:
             raise ValueError(f"position must be non-negative, got line {line}, column {column}")
         current = bisect_right(self._offsets, (line, column)) - 1
+        # The section holding the position first, then its neighbours in the
+        # direction of the bias: their last (or first) mapping is the next candidate.
         if bias == LEAST_UPPER_BOUND:
-            return self._lookup_upper(current, line, column, same_line)
-        return self._lookup_lower(current, line, column, same_line)
-
-    def _lookup_lower(self, current: int, line: int, column: int, same_line: bool) -> Token | None:
-        for number in range(current, -1, -1):
+            order, edge = range(max(current, 0), len(self.sections)), _first_token
+        else:
+            order, edge = range(current, -1, -1), _last_token
+        for number in order:
             section = self.sections[number]
-            if number == current:
-                token = section.map.lookup(*section.to_local(line, column), GREATEST_LOWER_BOUND)
-            else:
-                token = _last_token(section.map)
-            if token is not None:
-                token = section.to_global(token)
-                return None if same_line and token.generated_line != line else token
-        return None
-
-    def _lookup_upper(self, current: int, line: int, column: int, same_line: bool) -> Token | None:
-        for number in range(max(current, 0), len(self.sections)):
-            section = self.sections[number]
-            if number == current:
-                token = section.map.lookup(*section.to_local(line, column), LEAST_UPPER_BOUND)
-            else:
-                token = _first_token(section.map)
+            token = (section.map.lookup(*section.to_local(line, column), bias)
+                     if number == current else edge(section.map))
             if token is not None:
                 token = section.to_global(token)
                 return None if same_line and token.generated_line != line else token
