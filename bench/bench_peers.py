@@ -37,6 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import commands as commands_mod  # noqa: E402
 import corpus as corpus_mod  # noqa: E402
 import peers as peers_mod  # noqa: E402
 from common import BENCH, WORK, ToolMissing, machine_info, norm_source  # noqa: E402
@@ -156,6 +157,7 @@ def main() -> int:
           f"peak RSS = max ru_maxrss; in-process = median of {args.inproc_runs} processes\n", flush=True)
 
     records = []
+    command_records: list[dict] = []
     problems: list[str] = []
     t_start = time.monotonic()
     other = OtherLoad().__enter__()
@@ -215,6 +217,10 @@ def main() -> int:
                 problems.append(f"{rec['case']} / {rec['tool']}: {names} sampled lookups agree on position "
                                 f"but not on the name")
         records.extend(case_records)
+        for p in usable:
+            if p.name.startswith("smtools"):
+                print(f"  {c['name']}: {p.name} stack + validate ...", flush=True)
+                command_records += commands_mod.measure(c, p, args.repeat, reference_results)
     elapsed = time.monotonic() - t_start
     other.__exit__(None, None, None)
 
@@ -253,6 +259,19 @@ def main() -> int:
     print()
     print(format_table(["cold, one lookup (median, peak RSS)"] + [p.label for p in usable], matrix))
 
+    if command_records:
+        sentry_cold = {r["case"]: r.get("cold_s") for r in records if r["tool"] == "sentry-cli"}
+        print()
+        print("smtools commands with no peer (cold, median; stack answers vs mozilla's; "
+              "'vs sentry-cli' = against one sentry-cli lookup of the same map):")
+        print(format_table(
+            ["map", "tool", "command", "cold", "vs sentry-cli", "peak RSS", "check"],
+            [[r["case"], r["tool"], r["command"], fmt_s(r.get("cold_s")),
+              ratio(r.get("cold_s"), sentry_cold.get(r["case"])), fmt_mb(r.get("peak_rss")),
+              r.get("check", r.get("error", ""))] for r in command_records]))
+        problems += [f"{r['case']} / {r['tool']}: {r['command']} failed: {r.get('error')}"
+                     for r in command_records if "error" in r]
+
     print()
     if problems:
         print("disagreements / failures:")
@@ -277,7 +296,8 @@ def main() -> int:
                                "tools": {p.name: p.version() for p in usable},
                                "repeat": args.repeat, "inproc_runs": args.inproc_runs,
                                "other_cpu_s": other.cpu_s, "elapsed_s": elapsed,
-                               "records": records, "problems": problems}, indent=2))
+                               "records": records, "commands": command_records,
+                               "problems": problems}, indent=2))
     print(f"results: {out}")
     return 0
 

@@ -25,6 +25,7 @@ other methods (see ``smtools.stack.symbolicate``).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _IDENT = r"[A-Za-z_$][\w$]*"
 _KEYWORDS = frozenset({"if", "for", "while", "switch", "catch", "with", "return", "function",
@@ -40,9 +41,13 @@ _HEADERS = (
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029]")
 
 
-def split_lines(text: str) -> list[str]:
-    """Split source text at JavaScript line terminators (what map generators count)."""
-    return _LINE_BREAK.split(text)
+@lru_cache(maxsize=1024)
+def split_lines(text: str) -> tuple[str, ...]:
+    """Split source text at JavaScript line terminators (what map generators count).
+
+    Cached: the frames of one trace often point into the same few sources.
+    """
+    return tuple(_LINE_BREAK.split(text))
 
 
 def enclosing_function(source: str, line: int, column: int) -> str | None:
