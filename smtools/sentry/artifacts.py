@@ -71,6 +71,7 @@ class Discovery:
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     maps: dict[Path, Path] = field(default_factory=dict)  # bundle path -> map path
+    inline_maps: dict[Path, str] = field(default_factory=dict)  # bundle path -> data: URL
 
     @property
     def total_bytes(self) -> int:
@@ -180,6 +181,8 @@ def _add_bundle(path: Path, base: Path, naming: NamingOptions, found: Discovery,
         headers["Sourcemap"] = reference
         map_artifact = _map_artifact(map_path, url, reference, base, naming, bundle_id)
         found.maps[path] = map_path
+    elif location.kind == "inline" and location.url is not None:
+        found.inline_maps[path] = location.url  # shipped inside the bundle; validated too
     elif location.kind == "comment":
         found.problems.append(Problem(path, f"{path.name} points to a source map that does not "
                                       f"exist: {location.url}" + _note(location.note)))

@@ -2,30 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from smtools.errors import SmtoolsError, SourceMapError
 from smtools.sentry.artifacts import SOURCE_MAP, Discovery, Problem
 
 
 def check_maps(discovery: Discovery) -> list[Problem]:
-    """One fatal :class:`Problem` per map that strict ECMA-426 validation rejects."""
-    from smtools.sourcemap import validate
+    """One fatal :class:`Problem` per map (file or inline) that strict ECMA-426 validation rejects."""
+    from smtools.sourcemap import decode_data_url
 
     problems: list[Problem] = []
     for artifact in discovery.artifacts:
-        if artifact.type != SOURCE_MAP:
-            continue
-        try:
-            errors = [d for d in validate(artifact.content) if d.is_error]
-        except SmtoolsError as error:
-            problems.append(Problem(artifact.path, f"{artifact.path.name}: {error}"))
-            continue
-        if errors:
-            more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
-            problems.append(Problem(artifact.path, f"{artifact.path.name}: "
-                                    f"{errors[0].message}{more}"))
+        if artifact.type == SOURCE_MAP:
+            _check(artifact.path, artifact.path.name, lambda a=artifact: a.content, problems)
+    for bundle, url in discovery.inline_maps.items():
+        _check(bundle, f"{bundle.name} (inline map)", lambda u=url: decode_data_url(u), problems)
     return problems
+
+
+def _check(path: Path, name: str, read: Callable[[], bytes], problems: list[Problem]) -> None:
+    from smtools.sourcemap import validate
+
+    try:
+        errors = [d for d in validate(read()) if d.is_error]
+    except SmtoolsError as error:
+        problems.append(Problem(path, f"{name}: {error}"))
+        return
+    if errors:
+        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+        problems.append(Problem(path, f"{name}: {errors[0].message}{more}"))
 
 
 def refuse_fatal(problems: Sequence[Problem]) -> None:

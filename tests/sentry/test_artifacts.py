@@ -181,3 +181,17 @@ def test_strip_prefix_rewrites_sources_inside_maps_only(tmp_path: Path) -> None:
     found = discover([dist], naming=NamingOptions(strip_prefixes=("webpack:///",)))
     assert names(found) == ["~/app.js", "~/app.js.map"]
     assert json.loads(found.artifacts[1].content)["sources"] == ["src/app.js", "other/x.js"]
+
+
+def test_inline_maps_are_validated_too(tmp_path: Path) -> None:
+    import base64
+
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    broken = base64.b64encode(b'{"version":3,"sources":["a.js"],"mappings":"AAAA,,"}').decode()
+    good = base64.b64encode(b'{"version":3,"sources":["a.js"],"mappings":"AAAA"}').decode()
+    (dist / "bad.js").write_text(f"x();\n//# sourceMappingURL=data:application/json;base64,{broken}\n")
+    (dist / "good.js").write_text(f"x();\n//# sourceMappingURL=data:application/json;base64,{good}\n")
+    problems = check_maps(discover([dist]))
+    assert [p.message for p in problems] == ["bad.js (inline map): empty segment at generated line 1, "
+                                             "segment 2"]
