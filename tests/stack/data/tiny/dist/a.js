@@ -1,0 +1,2 @@
+function o(){n()}function n(){throw new Error("x")}o();
+//# sourceMappingURL=a.js.map
