@@ -7,7 +7,9 @@
  * errors, values beyond 32 bits, unsorted lines, negative or out-of-range
  * indexes). The results are bytearrays in the layout of array('q') (line
  * offsets), array('i') (columns, sources, original lines and columns, names)
- * and array('b') (flags). has_long_vlq finds the one hard error of
+ * and array('b') (flags). lookup_once answers one lookup while decoding,
+ * storing nothing, and accepts exactly what decode_mappings accepts.
+ * has_long_vlq finds the one hard error of
  * `mappings` cheaply; skim_object/skim_array are in _jsonskim.c.
  * Without a compiler the package works the same in pure Python.
  */
@@ -124,8 +126,15 @@ static PyObject *finish_output(Output *out, Py_ssize_t line_count, Py_ssize_t se
 }
 
 /* Read one VLQ at s[*i]. Returns 0 on success, -1 when the fast path must refuse. */
-static int read_vlq(const unsigned char *s, Py_ssize_t n, Py_ssize_t *i, int64_t *value)
+static inline int read_vlq(const unsigned char *s, Py_ssize_t n, Py_ssize_t *i, int64_t *value)
 {
+    /* Most VLQs of minified maps are one digit: no loop for them. */
+    if (*i < n && (unsigned)B64[s[*i]] < 32) {
+        int digit = B64[s[(*i)++]];
+        int magnitude = digit >> 1;
+        *value = !(digit & 1) ? magnitude : magnitude ? -magnitude : -(int64_t)2147483648LL;
+        return 0;
+    }
     uint64_t unsigned_value = 0;
     int shift = 0;
     for (;;) {
@@ -169,6 +178,23 @@ typedef struct {
     int any_original, any_name;
 } State;
 
+/* The state only changes here, so extremes taken here equal those over every
+   stored value (the initial zeros aside, which are never out of range when
+   any field is checked at all). */
+static inline void track_extremes(State *st, int has_name)
+{
+    if (!st->any_original || st->source < st->min_source) st->min_source = st->source;
+    if (!st->any_original || st->source > st->max_source) st->max_source = st->source;
+    if (!st->any_original || st->line < st->min_line) st->min_line = st->line;
+    if (!st->any_original || st->column < st->min_column) st->min_column = st->column;
+    st->any_original = 1;
+    if (has_name) {
+        if (!st->any_name || st->name < st->min_name) st->min_name = st->name;
+        if (!st->any_name || st->name > st->max_name) st->max_name = st->name;
+        st->any_name = 1;
+    }
+}
+
 /* Decode one segment ending at ',' ';' or the end. Returns the flags, or -1 to refuse. */
 static int decode_segment(const unsigned char *s, Py_ssize_t n, Py_ssize_t *i, State *st,
                           int64_t *generated_column)
@@ -194,18 +220,17 @@ static int decode_segment(const unsigned char *s, Py_ssize_t n, Py_ssize_t *i, S
     st->source += values[1];
     st->line += values[2];
     st->column += values[3];
-    st->any_original = 1;
     if (count == 5) {
         st->name += values[4];
-        st->any_name = 1;
     }
     if (!FITS32(st->source) || !FITS32(st->line) || !FITS32(st->column) || !FITS32(st->name)) {
         return -1;
     }
+    track_extremes(st, count == 5);
     return count == 5 ? HAS_ORIGINAL | HAS_NAME : HAS_ORIGINAL;
 }
 
-static void store(Output *out, Py_ssize_t k, int64_t column, State *st, int flags)
+static inline void store(Output *out, Py_ssize_t k, int64_t column, State *st, int flags)
 {
     out->columns[k] = (int32_t)column;
     out->sources[k] = (int32_t)st->source;
@@ -213,14 +238,9 @@ static void store(Output *out, Py_ssize_t k, int64_t column, State *st, int flag
     out->original_columns[k] = (int32_t)st->column;
     out->names[k] = (int32_t)st->name;
     out->flags[k] = (int8_t)flags;
-    /* Extremes over every stored value, as the Python decoder's min()/max(). */
-    if (k == 0 || st->source < st->min_source) st->min_source = st->source;
-    if (k == 0 || st->source > st->max_source) st->max_source = st->source;
-    if (k == 0 || st->line < st->min_line) st->min_line = st->line;
-    if (k == 0 || st->column < st->min_column) st->min_column = st->column;
-    if (k == 0 || st->name < st->min_name) st->min_name = st->name;
-    if (k == 0 || st->name > st->max_name) st->max_name = st->name;
 }
+
+static int in_range(const State *st, Py_ssize_t source_count, Py_ssize_t name_count);
 
 static PyObject *decode_mappings(PyObject *self, PyObject *args)
 {
@@ -274,11 +294,7 @@ static PyObject *decode_mappings(PyObject *self, PyObject *args)
         }
         i++;                                     /* the ';' */
     }
-    /* Decoder state only changes at segments carrying a field, so every stored
-       value is some segment's own value or the initial 0. */
-    if (st.any_original && (st.min_source < 0 || st.max_source >= source_count
-                            || st.min_line < 0 || st.min_column < 0
-                            || (st.any_name && (st.min_name < 0 || st.max_name >= name_count)))) {
+    if (!in_range(&st, source_count, name_count)) {
         goto refuse;
     }
     return finish_output(&out, generated_line, segment);
@@ -286,6 +302,103 @@ static PyObject *decode_mappings(PyObject *self, PyObject *args)
 refuse:
     free_output(&out);
     Py_RETURN_NONE;
+}
+
+/* One mapping seen by lookup_once: its generated position, state and flags. */
+typedef struct {
+    int set, flags;
+    Py_ssize_t line;
+    int64_t column, source, original_line, original_column, name;
+} Seen;
+
+static inline void see(Seen *seen, Py_ssize_t line, int64_t column, const State *st, int flags)
+{
+    seen->set = 1;
+    seen->flags = flags;
+    seen->line = line;
+    seen->column = column;
+    seen->source = st->source;
+    seen->original_line = st->line;
+    seen->original_column = st->column;
+    seen->name = st->name;
+}
+
+/* The range checks of decode_mappings, so both accept exactly the same input. */
+static int in_range(const State *st, Py_ssize_t source_count, Py_ssize_t name_count)
+{
+    return !(st->any_original && (st->min_source < 0 || st->max_source >= source_count
+                                  || st->min_line < 0 || st->min_column < 0
+                                  || (st->any_name && (st->min_name < 0 || st->max_name >= name_count))));
+}
+
+/* A greatest-lower-bound lookup (smtools.sourcemap.lookup.find) while decoding,
+   with nothing stored: the whole text is still read, so that the input is
+   accepted exactly when decode_mappings accepts it. */
+static PyObject *lookup_once(PyObject *self, PyObject *args)
+{
+    PyObject *text;
+    Py_ssize_t source_count, name_count, target_line, target_column, start = 0, end = -1;
+    int same_line;
+    if (!PyArg_ParseTuple(args, "Onnnnp|nn", &text, &source_count, &name_count, &target_line,
+                          &target_column, &same_line, &start, &end)) {
+        return NULL;
+    }
+    const unsigned char *s;
+    Py_ssize_t n;
+    int viewed = view_text(text, start, end, &s, &n);
+    if (viewed <= 0) {
+        if (viewed < 0) {
+            return NULL;
+        }
+        Py_RETURN_FALSE;
+    }
+    State st = {0};
+    /* hit: on the target line, the first mapping at the last column <= target.
+       tail: on the current line, the first mapping at its last column.
+       before: the tail of the last non-empty line above the target. */
+    Seen hit = {0}, tail = {0}, before = {0};
+    Py_ssize_t i = 0, line = 0;
+    for (;;) {
+        int64_t column = 0;
+        tail.set = 0;
+        if (i < n && s[i] != ';') {
+            for (;;) {
+                int flags = decode_segment(s, n, &i, &st, &column);
+                if (flags < 0) {
+                    Py_RETURN_FALSE;
+                }
+                if (!tail.set || column != tail.column) {
+                    see(&tail, line, column, &st, flags);
+                }
+                if (line == target_line && column <= target_column && (!hit.set || column != hit.column)) {
+                    see(&hit, line, column, &st, flags);
+                }
+                if (i < n && s[i] == ',') {
+                    i++;
+                    continue;
+                }
+                break;
+            }
+        }
+        if (tail.set && line < target_line) {
+            before = tail;
+        }
+        if (i >= n) {
+            break;
+        }
+        i++;                                     /* the ';' */
+        line++;
+    }
+    if (!in_range(&st, source_count, name_count)) {
+        Py_RETURN_FALSE;
+    }
+    const Seen *found = hit.set ? &hit : (!same_line && before.set) ? &before : NULL;
+    if (found == NULL) {
+        Py_RETURN_NONE;
+    }
+    return Py_BuildValue("(nLLLLLi)", found->line, (long long)found->column, (long long)found->source,
+                         (long long)found->original_line, (long long)found->original_column,
+                         (long long)found->name, found->flags);
 }
 
 /* True when some VLQ has 7 or more digits, the only way to exceed 32 bits. */
@@ -320,6 +433,10 @@ static PyMethodDef methods[] = {
      "decode_mappings(text, source_count, name_count[, start, end]) -> 7 bytearrays, or None.\n\n"
      "Decode a plainly valid ECMA-426 mappings string (str, or bytes within [start, end))\n"
      "into native arrays; None when the exact decoder must judge the input."},
+    {"lookup_once", lookup_once, METH_VARARGS,
+     "lookup_once(text, source_count, name_count, line, column, same_line[, start, end])\n"
+     "-> (line, column, source, original_line, original_column, name, flags), None when no\n"
+     "mapping is at or before the position, or False when decode_mappings would refuse."},
     {"has_long_vlq", has_long_vlq, METH_VARARGS,
      "has_long_vlq(text[, start, end]) -> bool: a VLQ of 7 or more digits is present."},
     {"skim_object", jsonskim_skim_object, METH_VARARGS,

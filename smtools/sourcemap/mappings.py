@@ -272,6 +272,29 @@ def decode_native(text: str | RawText, source_count: int, name_count: int) -> Ma
     return None if raw is None else Mappings(*speedups.native_arrays(raw))
 
 
+Row = tuple[int, int, int, int, int, int, int]
+
+
+def lookup_native(text: str | RawText, source_count: int, name_count: int, line: int,
+                  column: int, same_line: bool) -> Row | bool | None:
+    """One greatest-lower-bound lookup by the C decoder, storing nothing.
+
+    Returns ``(line, column, source, original line, original column, name,
+    flags)`` of the mapping found (the answer :func:`decode_native` then
+    :func:`smtools.sourcemap.lookup.find` would give), None when no mapping
+    is at or before the position, or False when the C decoder is missing or
+    would refuse the input.
+    """
+    from smtools.sourcemap import speedups
+
+    if speedups.native is None:
+        return False
+    if isinstance(text, RawText):
+        return speedups.native.lookup_once(text.data, source_count, name_count, line, column,
+                                           same_line, text.start, text.end)
+    return speedups.native.lookup_once(text, source_count, name_count, line, column, same_line)
+
+
 def decode(text: str | RawText, source_count: int,
            name_count: int) -> tuple[Mappings, list[Diagnostic]]:
     """Decode ``mappings``: a fast path when it applies, else the exact one.

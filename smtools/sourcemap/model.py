@@ -97,15 +97,9 @@ class SourceMap:
     def token_at(self, index: int) -> Token:
         """The mapping at a flat index of :attr:`decoded`."""
         m = self.decoded
-        flags = m.flags[index]
-        line = _lookup.line_of(m, index)
-        name_index = m.names[index] if flags & HAS_NAME else -1
-        name = self.names[name_index] if name_index >= 0 else None
-        if not flags & HAS_ORIGINAL:
-            return Token(line, m.columns[index], None, None, None, name, -1, name_index)
-        source_index = m.sources[index]
-        return Token(line, m.columns[index], self.sources[source_index], m.original_lines[index],
-                     m.original_columns[index], name, source_index, name_index)
+        return self._token_from_row((_lookup.line_of(m, index), m.columns[index], m.sources[index],
+                                     m.original_lines[index], m.original_columns[index],
+                                     m.names[index], m.flags[index]))
 
     def lookup(self, line: int, column: int, bias: int = GREATEST_LOWER_BOUND,
                same_line: bool = False, *, once: bool = False) -> Token | None:
@@ -113,9 +107,10 @@ class SourceMap:
 
         See :func:`smtools.sourcemap.lookup.find` for ``bias`` and
         ``same_line``. The token may be an unmapped (1-field) segment.
-        ``once=True`` says no other lookup will follow: without the C
-        extension, a greatest-lower-bound lookup then decodes only what it
-        needs (:mod:`smtools.sourcemap.oneshot`); the answer is the same.
+        ``once=True`` says no other lookup will follow: a greatest-lower-bound
+        lookup then stores no decoded mappings (the C decoder answers while
+        decoding; in pure Python :mod:`smtools.sourcemap.oneshot` decodes only
+        what it needs); the answer is the same.
         """
         if line < 0 or column < 0:
             raise ValueError(f"position must be non-negative, got line {line}, column {column}")
@@ -127,24 +122,33 @@ class SourceMap:
         return None if index < 0 else self.token_at(index)
 
     def _lookup_once(self, line: int, column: int, same_line: bool) -> Token | bool | None:
+        """The token found without storing decoded mappings; False when that cannot be done."""
         from smtools.sourcemap import oneshot, speedups
 
-        if speedups.native is not None or self._encoded is None:
+        if self._encoded is None:
             return False
-        try:
-            row = oneshot.lookup(str(self._encoded), len(self.sources), len(self.names), line,
-                                 column, same_line)
-        except (oneshot.Refused, VlqError):
+        if speedups.native is not None:
+            row = _mappings.lookup_native(self._encoded, len(self.sources), len(self.names),
+                                             line, column, same_line)
+        else:
+            try:
+                row = oneshot.lookup(str(self._encoded), len(self.sources), len(self.names), line,
+                                     column, same_line)
+            except (oneshot.Refused, VlqError):
+                return False
+        if row is False:
             return False
         return None if row is None else self._token_from_row(row)
 
     def _token_from_row(self, row: tuple[int, int, int, int, int, int, int]) -> Token:
         line, column, source, original_line, original_column, name_index, flags = row
-        name = self.names[name_index] if flags & HAS_NAME else None
+        if not flags & HAS_NAME:
+            name_index = -1
+        name = self.names[name_index] if name_index >= 0 else None
         if not flags & HAS_ORIGINAL:
-            return Token(line, column, None, None, None, name, -1, name_index if name else -1)
+            return Token(line, column, None, None, None, name, -1, name_index)
         return Token(line, column, self.sources[source], original_line, original_column, name,
-                     source, name_index if name else -1)
+                     source, name_index)
 
     def original_position_for(self, line: int, column: int, bias: int = GREATEST_LOWER_BOUND,
                               same_line: bool = False) -> OriginalPosition | None:

@@ -9,9 +9,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_oneshot import maps as oneshot_maps
 
+from smtools.errors import SmtoolsError
 from smtools.sourcemap import SourceMap, loads, speedups, vlq
 from smtools.sourcemap import mappings as m
+from smtools.sourcemap.lookup import find, line_of
 
 pytestmark = pytest.mark.skipif(speedups.native_decode is None,
                                 reason="the C decoder is not built here")
@@ -103,3 +106,59 @@ def test_lookups_agree_on_a_large_generated_map(monkeypatch: pytest.MonkeyPatch)
     for _ in range(5000):
         line, column = rng.randrange(62), rng.randrange(30000)
         assert native.lookup(line, column) == python.lookup(line, column)
+
+
+# --------------------------------------------------------------------------
+# lookup_once: one lookup while decoding, nothing stored
+
+
+def found_by_full_decode(text: str, sources: int, names: int, line: int, column: int, same: bool):
+    decoded = m.decode_native(text, sources, names)
+    if decoded is None:
+        return False
+    index = find(decoded, line, column, same_line=same)
+    if index < 0:
+        return None
+    return (line_of(decoded, index), decoded.columns[index], decoded.sources[index],
+            decoded.original_lines[index], decoded.original_columns[index], decoded.names[index],
+            decoded.flags[index])
+
+
+@settings(max_examples=1000)
+@given(st.text(alphabet="ABCDEFGgh+/B,;C", max_size=40), st.integers(0, 3), st.integers(0, 3),
+       st.integers(0, 5), st.integers(0, 40), st.booleans())
+def test_lookup_once_refuses_and_answers_as_the_full_decoder(text: str, sources: int, names: int,
+                                                             line: int, column: int, same: bool) -> None:
+    assert m.lookup_native(text, sources, names, line, column, same) == \
+        found_by_full_decode(text, sources, names, line, column, same)
+
+
+@settings(max_examples=300)
+@given(oneshot_maps(), st.lists(st.tuples(st.integers(0, 8), st.integers(0, 20000), st.booleans()),
+                                min_size=1, max_size=8))
+def test_lookup_once_on_valid_maps(case, queries) -> None:
+    text, sources, names = case
+    for line, column, same in queries:
+        assert m.lookup_native(text, sources, names, line, column, same) == \
+            found_by_full_decode(text, sources, names, line, column, same)
+
+
+@pytest.mark.parametrize("path", _real_maps(), ids=lambda p: p.name)
+def test_lookup_once_on_real_maps(path: Path) -> None:
+    data = path.read_bytes()
+    try:
+        full = loads(data)
+    except SmtoolsError:
+        pytest.skip("not a loadable map")
+    if not isinstance(full, SourceMap):
+        pytest.skip("an index map")
+    rng = random.Random(path.name)
+    tokens = list(full.tokens())
+    # Each call reads the whole map: a sample of mapped positions, positions
+    # between mappings, and line starts.
+    probes = [(t.generated_line, t.generated_column) for t in rng.sample(tokens, min(150, len(tokens)))]
+    probes += [(t.generated_line, t.generated_column + rng.randrange(1, 40))
+               for t in rng.sample(tokens, min(50, len(tokens)))]
+    probes += [(line, 0) for line in range(min(full.line_count + 1, 50))]
+    for line, column in probes:
+        assert loads(data).lookup(line, column, once=True) == full.lookup(line, column), (line, column)
