@@ -134,6 +134,9 @@ def main() -> int:
         print(f"note: {n}")
 
     peers = [] if args.no_smtools else smtools_cases()
+    install_note = None if args.no_smtools else peers_mod.smtools_install_note()
+    if install_note:
+        print(f"note: {install_note}")
     peers += peers_mod.all_peers(include_smtools=False)
     if args.tool:
         peers = [p for p in peers if p.name in args.tool]

@@ -223,6 +223,29 @@ def _smtools_check() -> str | None:
     return None
 
 
+def smtools_install_note() -> str | None:
+    """A warning when the smtools measured runs from this checkout (editable or PYTHONPATH).
+
+    Such a start-up includes the editable install's import hook and fresh
+    bytecode checks (about 40 ms here): `pip install .` gives the figures
+    users see.
+    """
+    prefix, env, _ = smtools_command()
+    if prefix is None:
+        return None
+    out = run_text(prefix + ["doctor", "--json"], env={**os.environ, **env}, cwd=REPO)
+    try:
+        location = Path(json.loads(out or "{}").get("location", ""))
+    except ValueError:
+        return None
+    if location.is_relative_to(REPO):
+        return (f"the smtools measured runs from this checkout ({location}); "
+                "cold start-up includes the editable/PYTHONPATH import overhead. "
+                "For the figures users see: pip install . into a venv and put it first on PATH "
+                "(or set SMTOOLS_CMD)")
+    return None
+
+
 def _smtools_version() -> str | None:
     prefix, env, _ = smtools_command()
     if prefix is None:

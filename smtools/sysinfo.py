@@ -5,7 +5,9 @@ from __future__ import annotations
 import platform
 import sys
 from importlib import metadata
+from pathlib import Path
 
+import smtools
 from smtools import __version__
 
 
@@ -23,6 +25,7 @@ def installation() -> dict[str, str]:
     return {
         "smtools": __version__,
         "python": f"{platform.python_implementation()} {platform.python_version()} ({sys.executable})",
+        "location": str(Path(smtools.__file__).resolve().parent),
         "platform": platform.platform(),
         "decoder": speedups.describe(),
         "orjson": _version("orjson"),

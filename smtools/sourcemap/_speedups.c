@@ -401,6 +401,121 @@ static PyObject *lookup_once(PyObject *self, PyObject *args)
                          (long long)found->name, found->flags);
 }
 
+/* The decoded arrays of decode_mappings, read back without copying. */
+typedef struct {
+    const int64_t *offsets;
+    const int32_t *columns, *sources, *lines, *original_columns, *names;
+    const int8_t *flags;
+    Py_ssize_t line_count, segments;
+} Decoded;
+
+static int view_decoded(PyObject *raw, Decoded *d)
+{
+    if (!PyTuple_Check(raw) || PyTuple_GET_SIZE(raw) != 7) {
+        PyErr_SetString(PyExc_TypeError, "expected the 7 bytearrays of decode_mappings");
+        return -1;
+    }
+    for (int k = 0; k < 7; k++) {
+        if (!PyByteArray_Check(PyTuple_GET_ITEM(raw, k))) {
+            PyErr_SetString(PyExc_TypeError, "expected the 7 bytearrays of decode_mappings");
+            return -1;
+        }
+    }
+#define BUFFER(k) PyByteArray_AS_STRING(PyTuple_GET_ITEM(raw, k))
+    d->offsets = (const int64_t *)BUFFER(0);
+    d->columns = (const int32_t *)BUFFER(1);
+    d->sources = (const int32_t *)BUFFER(2);
+    d->lines = (const int32_t *)BUFFER(3);
+    d->original_columns = (const int32_t *)BUFFER(4);
+    d->names = (const int32_t *)BUFFER(5);
+    d->flags = (const int8_t *)BUFFER(6);
+#undef BUFFER
+    d->line_count = PyByteArray_GET_SIZE(PyTuple_GET_ITEM(raw, 0)) / (Py_ssize_t)sizeof(int64_t) - 1;
+    d->segments = PyByteArray_GET_SIZE(PyTuple_GET_ITEM(raw, 6));
+    return 0;
+}
+
+/* First index in [lo, hi) whose column is > column (bisect_right) or >= column (bisect_left). */
+static Py_ssize_t bisect(const int32_t *columns, Py_ssize_t lo, Py_ssize_t hi, int64_t column, int right)
+{
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (columns[mid] < column || (right && columns[mid] == column)) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+/* smtools.sourcemap.lookup.find with GREATEST_LOWER_BOUND and same_line=False. */
+static Py_ssize_t find_lower(const Decoded *d, Py_ssize_t line, int64_t column)
+{
+    Py_ssize_t previous;
+    if (line < d->line_count) {
+        Py_ssize_t start = d->offsets[line], end = d->offsets[line + 1];
+        Py_ssize_t index = bisect(d->columns, start, end, column, 1) - 1;
+        if (index >= start) {
+            return bisect(d->columns, start, index, d->columns[index], 0);
+        }
+        previous = start - 1;
+    } else {
+        previous = d->segments - 1;
+    }
+    if (previous < 0) {
+        return -1;
+    }
+    /* The line holding `previous`: the last line starting at or before it. */
+    Py_ssize_t lo = 0, hi = d->line_count + 1;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (d->offsets[mid] <= previous) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return bisect(d->columns, d->offsets[lo - 1], previous, d->columns[previous], 0);
+}
+
+/* original_lookup(raw, line, column) -> (source, original line, original column, name or -1),
+   or None when no mapping with an original position is found. */
+static PyObject *original_lookup(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "original_lookup(raw, line, column)");
+        return NULL;
+    }
+    Decoded d;
+    if (view_decoded(args[0], &d) < 0) {
+        return NULL;
+    }
+    /* Python ints of any size: beyond 64 bits they compare as "after everything". */
+    int line_over, column_over;
+    long long line = PyLong_AsLongLongAndOverflow(args[1], &line_over);
+    long long column = PyLong_AsLongLongAndOverflow(args[2], &column_over);
+    if (((line == -1 && !line_over) || (column == -1 && !column_over)) && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (line_over < 0 || column_over < 0 || (!line_over && line < 0) || (!column_over && column < 0)) {
+        PyErr_SetString(PyExc_ValueError, "position must be non-negative");
+        return NULL;
+    }
+    if (line_over > 0 || line > d.line_count) {
+        line = d.line_count;
+    }
+    if (column_over > 0) {
+        column = INT64_MAX;
+    }
+    Py_ssize_t index = find_lower(&d, (Py_ssize_t)line, (int64_t)column);
+    if (index < 0 || !(d.flags[index] & HAS_ORIGINAL)) {
+        Py_RETURN_NONE;
+    }
+    return Py_BuildValue("(iiii)", d.sources[index], d.lines[index], d.original_columns[index],
+                         (d.flags[index] & HAS_NAME) ? d.names[index] : -1);
+}
+
 /* True when some VLQ has 7 or more digits, the only way to exceed 32 bits. */
 static PyObject *has_long_vlq(PyObject *self, PyObject *args)
 {
@@ -437,6 +552,10 @@ static PyMethodDef methods[] = {
      "lookup_once(text, source_count, name_count, line, column, same_line[, start, end])\n"
      "-> (line, column, source, original_line, original_column, name, flags), None when no\n"
      "mapping is at or before the position, or False when decode_mappings would refuse."},
+    {"original_lookup", (PyCFunction)(void (*)(void))original_lookup, METH_FASTCALL,
+     "original_lookup(raw, line, column) -> (source, original_line, original_column, name),\n"
+     "name -1 when absent, or None: a greatest-lower-bound lookup (same line or earlier)\n"
+     "over the arrays decode_mappings returned."},
     {"has_long_vlq", has_long_vlq, METH_VARARGS,
      "has_long_vlq(text[, start, end]) -> bool: a VLQ of 7 or more digits is present."},
     {"skim_object", jsonskim_skim_object, METH_VARARGS,

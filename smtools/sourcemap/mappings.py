@@ -52,6 +52,7 @@ class Mappings:
         "flags",
         "line_offsets",
         "names",
+        "native",
         "original_columns",
         "original_lines",
         "sources",
@@ -67,6 +68,8 @@ class Mappings:
         self.original_columns = original_columns
         self.names = names
         self.flags = flags
+        # The C decoder's buffers behind these arrays, for its lookup (or None).
+        self.native: tuple[bytearray, ...] | None = None
 
     @classmethod
     def empty(cls, line_count: int = 1) -> Mappings:
@@ -269,7 +272,12 @@ def decode_native(text: str | RawText, source_count: int, name_count: int) -> Ma
         raw = speedups.native_decode(text.data, source_count, name_count, text.start, text.end)
     else:
         raw = speedups.native_decode(text, source_count, name_count)
-    return None if raw is None else Mappings(*speedups.native_arrays(raw))
+    if raw is None:
+        return None
+    decoded = Mappings(*speedups.native_arrays(raw))
+    if hasattr(speedups.native, "original_lookup"):  # a build older than the sources lacks it
+        decoded.native = raw
+    return decoded
 
 
 Row = tuple[int, int, int, int, int, int, int]

@@ -12,6 +12,7 @@ from typing import Any
 from smtools.errors import Diagnostic, VlqError
 from smtools.sourcemap import lookup as _lookup
 from smtools.sourcemap import mappings as _mappings
+from smtools.sourcemap import speedups as _speedups
 from smtools.sourcemap.lazyjson import LazyJsonArray, RawText
 from smtools.sourcemap.lookup import GREATEST_LOWER_BOUND, LEAST_UPPER_BOUND
 from smtools.sourcemap.mappings import HAS_NAME, HAS_ORIGINAL, Mappings
@@ -22,6 +23,8 @@ from smtools.sourcemap.types import GeneratedPosition, OriginalPosition, Token
 __all__ = ["GREATEST_LOWER_BOUND", "LEAST_UPPER_BOUND", "SourceMap"]
 
 _new_tuple = tuple.__new__
+# Only called for mappings the C decoder produced (Mappings.native is set then).
+_native_original_lookup = getattr(_speedups.native, "original_lookup", None)
 
 
 class SourceMap:
@@ -163,6 +166,14 @@ class SourceMap:
         if m is None:
             token = self.lookup(line, column, bias, same_line)
             return None if token is None else token.original
+        if (m.native is not None and bias == GREATEST_LOWER_BOUND and not same_line
+                and line >= 0 and column >= 0):
+            found = _native_original_lookup(m.native, line, column)
+            if found is None:
+                return None
+            source, original_line, original_column, name = found
+            return _new_tuple(OriginalPosition, (self.sources[source], original_line, original_column,
+                                                 self.names[name] if name >= 0 else None))
         # The hot path of repeated lookups: no Token, and the common case
         # (a mapping on the line itself, at a unique column) without find().
         offsets = m.line_offsets

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from smtools.cli import exit_code_for
@@ -93,3 +95,5 @@ def test_doctor_names_the_decoder(smtools) -> None:
     facts = json.loads(result.stdout)
     assert facts["decoder"] == speedups.describe()
     assert facts["decoder"].startswith("C extension" if speedups.native else "pure Python")
+    # Which copy of the package runs (an editable install points into the checkout).
+    assert Path(facts["location"], "sourcemap", "speedups.py").is_file()

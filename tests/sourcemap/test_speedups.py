@@ -103,9 +103,40 @@ def test_lookups_agree_on_a_large_generated_map(monkeypatch: pytest.MonkeyPatch)
     python = loads(data)
     assert isinstance(native, SourceMap) and isinstance(python, SourceMap)
     assert arrays(native.decoded) == arrays(python.decoded)
-    for _ in range(5000):
-        line, column = rng.randrange(62), rng.randrange(30000)
+    assert native.decoded.native is not None and python.decoded.native is None
+    probes = [(rng.randrange(62), rng.randrange(30000)) for _ in range(5000)]
+    probes += [(0, 2**40), (3, 2**70), (2**70, 0), (61, 0), (62, 5), (10**6, 10**6)]
+    for line, column in probes:
         assert native.lookup(line, column) == python.lookup(line, column)
+        assert native.original_position_for(line, column) == python.original_position_for(line, column)
+
+
+def test_original_lookup_rejects_negative_positions() -> None:
+    decoded = m.decode_native("AAAA", 1, 0)
+    assert decoded is not None and decoded.native is not None
+    for line, column in ((-1, 0), (0, -1), (-(2**70), 0)):
+        with pytest.raises(ValueError):
+            speedups.native.original_lookup(decoded.native, line, column)
+
+
+@settings(max_examples=300)
+@given(oneshot_maps(), st.lists(st.tuples(st.integers(0, 8), st.integers(0, 20000)),
+                                min_size=1, max_size=8))
+def test_original_lookup_agrees_with_the_python_search(case, queries) -> None:
+    text, sources, names = case
+    source_map = loads(json.dumps({"version": 3, "sources": [f"s{i}.js" for i in range(sources)],
+                                   "names": [f"n{i}" for i in range(names)], "mappings": text}))
+    assert isinstance(source_map, SourceMap)
+    decoded = source_map.decoded
+    for line, column in queries:
+        index = find(decoded, line, column)
+        expected = None
+        if index >= 0 and decoded.flags[index] & 1:
+            expected = (decoded.sources[index], decoded.original_lines[index],
+                        decoded.original_columns[index],
+                        decoded.names[index] if decoded.flags[index] & 2 else -1)
+        if decoded.native is not None:
+            assert speedups.native.original_lookup(decoded.native, line, column) == expected
 
 
 # --------------------------------------------------------------------------
