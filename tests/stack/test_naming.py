@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from smtools.stack.naming import enclosing_function, utf16_to_index
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from smtools.stack import naming
+from smtools.stack.naming import enclosing_function, split_lines, utf16_to_index
 
 SOURCE = """\
 import { units } from './units'
@@ -75,3 +80,51 @@ def test_vue_single_file_component() -> None:
 def test_utf16_columns() -> None:
     assert utf16_to_index("a😀b", 3) == 2
     assert utf16_to_index("abc", 10) == 3
+
+
+def _walk_every_line(source: str, line: int, column: int) -> str | None:
+    """The heuristic as the module docstring states it, one line at a time (the oracle)."""
+    lines = split_lines(source)
+    if not 0 <= line < len(lines):
+        return None
+    text = lines[line]
+    name = naming._last_header(text[:utf16_to_index(text, column)])
+    if name is not None:
+        return name
+    limit = naming._indent(text) if text.strip() else len(text)
+    for previous in range(line - 1, -1, -1):
+        candidate = lines[previous]
+        if not candidate.strip() or naming._indent(candidate) >= limit:
+            continue
+        limit = naming._indent(candidate)
+        name = naming._last_header(candidate)
+        if name is not None or limit == 0:
+            return name
+    return None
+
+
+_LINE_BODIES = ["function f{n}() {", "g{n}(a) {", "x = 1;", "}", "", "   ", "h{n} = () => {",
+                "if (a) {", "const k{n} = function () {", "\\t"]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.tuples(st.integers(0, 6), st.sampled_from(_LINE_BODIES)), min_size=1, max_size=40),
+       st.data())
+def test_the_byte_searches_agree_with_walking_every_line(rows, data) -> None:
+    source = "\n".join(" " * (2 * depth) + body.replace("{n}", str(i))
+                       for i, (depth, body) in enumerate(rows))
+    line = data.draw(st.integers(0, len(rows)))
+    column = data.draw(st.integers(0, 30))
+    assert enclosing_function(source, line, column) == _walk_every_line(source, line, column)
+
+
+def test_indents_beyond_a_byte_fall_back_to_walking_every_line() -> None:
+    source = "function outer () {\n" + " " * 300 + "x()\n" + " " * 260 + "y()\n" + " " * 280 + "z()"
+    assert naming._outline(source) is None
+    assert enclosing_function(source, 3, 290) == "outer" == _walk_every_line(source, 3, 290)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="ab \t\n\r\u2028\u2029\u00a0\f", max_size=30))
+def test_split_lines_splits_at_javascript_line_terminators_only(text: str) -> None:
+    assert split_lines(text) == tuple(re.split(r"\r\n|[\n\r\u2028\u2029]", text))
