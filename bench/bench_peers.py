@@ -37,12 +37,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import commands as commands_mod  # noqa: E402
-import corpus as corpus_mod  # noqa: E402
-import peers as peers_mod  # noqa: E402
-from common import BENCH, WORK, ToolMissing, machine_info, norm_source  # noqa: E402
-from harness import (  # noqa: E402
-    OtherLoad, fmt_mb, fmt_s, format_table, measure_cold, ratio, spawn_measured,
+import commands as commands_mod
+import corpus as corpus_mod
+import peers as peers_mod
+from common import BENCH, WORK, ToolMissing, machine_info, norm_source
+from harness import (
+    OtherLoad,
+    fmt_mb,
+    fmt_s,
+    format_table,
+    measure_cold,
+    ratio,
+    spawn_measured,
 )
 
 
@@ -188,7 +194,8 @@ def main() -> int:
                         rec["parse_error"] = f"{exc}: {cold.stdout[-300:]!r}"
                     rec["target_check"] = compare_target(rec.get("answer"), c["expected"])
                     if rec["target_check"] != "ok":
-                        problems.append(f"{c['name']} / {p.name}: target {line1}:{col1}: {rec['target_check']}")
+                        problems.append(f"{c['name']} / {p.name}: target {line1}:{col1}: "
+                                        f"{rec['target_check']}")
             if p.inproc and args.inproc_runs > 0:
                 ip = run_inproc(p, samples, smap, args.inproc_runs)
                 if "error" in ip:
@@ -207,8 +214,9 @@ def main() -> int:
             res = rec.pop("_results", None)
             if res is None or reference_results is None:
                 continue
-            diff = [i for i, (a, b) in enumerate(zip(res, reference_results)) if key(a) != key(b)]
-            names = sum(1 for a, b in zip(res, reference_results)
+            diff = [i for i, (a, b) in enumerate(zip(res, reference_results, strict=False))
+                    if key(a) != key(b)]
+            names = sum(1 for a, b in zip(res, reference_results, strict=False)
                         if key(a) == key(b) and (a[3] or None) != (b[3] or None))
             rec["sample_mismatches"] = len(diff)
             rec["sample_name_mismatches"] = names
@@ -254,10 +262,12 @@ def main() -> int:
     tools = [p.name for p in usable]
     matrix = []
     for c in cases:
-        row = [f"{c['name']} ({c['stats']['map_bytes'] / 1e6:.1f} MB, {c['stats']['segments'] / 1e6:.2f} M seg)"]
+        stats = c["stats"]
+        row = [f"{c['name']} ({stats['map_bytes'] / 1e6:.1f} MB, {stats['segments'] / 1e6:.2f} M seg)"]
         for t in tools:
             r = next((r for r in records if r["case"] == c["name"] and r["tool"] == t), None)
-            row.append("-" if not r or "cold_s" not in r else f"{r['cold_s']:.2f} s, {fmt_mb(r.get('peak_rss'))}")
+            row.append("-" if not r or "cold_s" not in r
+                       else f"{r['cold_s']:.2f} s, {fmt_mb(r.get('peak_rss'))}")
         matrix.append(row)
     print()
     print(format_table(["cold, one lookup (median, peak RSS)"] + [p.label for p in usable], matrix))

@@ -51,9 +51,9 @@ def measure(case: dict, peer, repeat: int, reference: list | None) -> list[dict]
     trace = write_trace(case)
     maps_dir = BENCH / Path(case["map"]).parent
     records = []
-    for command, argv in (("stack (1,000 frames)", prefix + ["stack", str(trace), "--maps", str(maps_dir),
-                                                            "--json"]),
-                          ("validate", prefix + ["validate", str(BENCH / case["map"]), "--json"])):
+    stack_argv = [*prefix, "stack", str(trace), "--maps", str(maps_dir), "--json"]
+    for command, argv in (("stack (1,000 frames)", stack_argv),
+                          ("validate", [*prefix, "validate", str(BENCH / case["map"]), "--json"])):
         result = measure_cold(argv, repeat=repeat, env=env)
         record = {"case": case["name"], "tool": peer.name, "command": command}
         if command == "validate":

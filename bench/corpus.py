@@ -34,9 +34,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import (  # noqa: E402
-    BENCH, CORPUS_DIR, CORPUS_JSON, NODE_MODULES, PEERS_DIR, TOOLS_DIR, WORK,
-    ToolMissing, ensure_npm, log, node_exe, node_package_version, norm_source,
+from common import (
+    BENCH,
+    CORPUS_DIR,
+    CORPUS_JSON,
+    PEERS_DIR,
+    TOOLS_DIR,
+    WORK,
+    ToolMissing,
+    ensure_npm,
+    log,
+    node_exe,
+    node_package_version,
+    norm_source,
 )
 
 # Each library is imported whole (``import *`` kept alive on globalThis) so that

@@ -18,10 +18,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
-
 
 
 @dataclass
@@ -141,7 +140,7 @@ class OtherLoad:
         b = resource.getrusage(resource.RUSAGE_CHILDREN)
         return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime + _Launcher.child_cpu
 
-    def __enter__(self) -> "OtherLoad":
+    def __enter__(self) -> OtherLoad:
         self._b0, self._o0, self._t0 = self._busy(), self._ours(), time.monotonic()
         return self
 
@@ -161,7 +160,7 @@ class OtherLoad:
 class Timer:
     """``with Timer() as t: ...`` then ``t.seconds``."""
 
-    def __enter__(self) -> "Timer":
+    def __enter__(self) -> Timer:
         self._t0 = time.perf_counter()
         return self
 
@@ -219,7 +218,7 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
 
     def line(r: list[str]) -> str:
         return "  ".join(c.ljust(w) if a == "l" else c.rjust(w)
-                         for c, w, a in zip(r, widths, align)).rstrip()
+                         for c, w, a in zip(r, widths, align, strict=False)).rstrip()
 
     sep = "  ".join("-" * w for w in widths)
     return "\n".join([line(cells[0]), sep] + [line(r) for r in cells[1:]])

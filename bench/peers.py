@@ -20,7 +20,6 @@ sourcemaps resolve`` use) and yields the original position, also 1-based.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import re
@@ -28,15 +27,26 @@ import shlex
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import (  # noqa: E402
-    BENCH, NODE_MODULES, PEERS_DIR, QUIET_ENV, REPO, SENTRY_CLI, VENV, ToolMissing,
-    ensure_npm, log, node_package_version, run_text, venv_python,
+from common import (
+    BENCH,
+    NODE_MODULES,
+    PEERS_DIR,
+    QUIET_ENV,
+    REPO,
+    SENTRY_CLI,
+    VENV,
+    ToolMissing,
+    ensure_npm,
+    log,
+    node_package_version,
+    run_text,
+    venv_python,
 )
 
 PIP_REQUIRED = ["sourcemap==0.2.1", "orjson==3.13.0"]
@@ -65,7 +75,7 @@ def ensure_venv(force: bool = False) -> list[str]:
         raise ToolMissing(f"pip install {' '.join(PIP_REQUIRED)} failed in {VENV}")
     for spec in PIP_OPTIONAL:
         log(f"[peers] pip install {spec} (optional)")
-        res = subprocess.run(pip + [spec])
+        res = subprocess.run([*pip, spec])
         if res.returncode != 0:
             notes.append(f"{spec} did not install; that peer is skipped")
             log(f"[peers] note: {notes[-1]}")
@@ -214,7 +224,7 @@ def _smtools_check() -> str | None:
     if prefix is None:
         return note
     try:
-        res = subprocess.run(prefix + ["resolve", "--help"], capture_output=True, text=True,
+        res = subprocess.run([*prefix, "resolve", "--help"], capture_output=True, text=True,
                              env={**os.environ, **env}, cwd=REPO, timeout=120)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"`{' '.join(prefix)} resolve --help` could not run: {exc}"
@@ -233,7 +243,7 @@ def smtools_install_note() -> str | None:
     prefix, env, _ = smtools_command()
     if prefix is None:
         return None
-    out = run_text(prefix + ["doctor", "--json"], env={**os.environ, **env}, cwd=REPO)
+    out = run_text([*prefix, "doctor", "--json"], env={**os.environ, **env}, cwd=REPO)
     try:
         location = Path(json.loads(out or "{}").get("location", ""))
     except ValueError:
@@ -250,7 +260,7 @@ def _smtools_version() -> str | None:
     prefix, env, _ = smtools_command()
     if prefix is None:
         return None
-    out = run_text(prefix + ["--version"], env={**os.environ, **env}, cwd=REPO)
+    out = run_text([*prefix, "--version"], env={**os.environ, **env}, cwd=REPO)
     m = re.search(r"\d+\.\d+[\w.+-]*", out or "")
     return m.group(0) if m else None
 
@@ -275,7 +285,7 @@ def smtools_peer(pure: bool = False) -> Peer:
     name = "smtools-pure" if pure else "smtools"
     return Peer(
         name=name, label=name,
-        cold=lambda m, l, c: (prefix or ["smtools"]) + ["resolve", f"{m}:{l}:{c}", "--json"],
+        cold=lambda m, line, c: (prefix or ["smtools"]) + ["resolve", f"{m}:{line}:{c}", "--json"],
         inproc=_smtools_inproc, parse=parse_smtools, check=_smtools_check,
         version=_smtools_version, env={**env, **inproc_env},
     )
@@ -285,39 +295,40 @@ def all_peers(include_smtools: bool = True) -> list[Peer]:
     peers = [smtools_peer(), smtools_peer(pure=True)] if include_smtools else []
     peers += [
         Peer("sentry-cli", "sentry-cli",
-             cold=lambda m, l, c: [str(SENTRY_CLI), "sourcemaps", "resolve", m, "-l", str(l), "-c", str(c)],
+             cold=lambda m, line, c: [str(SENTRY_CLI), "sourcemaps", "resolve", m,
+                                      "-l", str(line), "-c", str(c)],
              inproc=None, parse=parse_sentry_cli, check=_sentry_check, version=_sentry_version,
              env=dict(QUIET_ENV)),
         Peer("symbolic", "symbolic",
-             cold=lambda m, l, c: _venv("symbolic_peer.py") + [m, str(l), str(c)],
-             inproc=lambda s, m: _venv("symbolic_peer.py") + ["--inproc", s, m],
+             cold=lambda m, line, c: [*_venv("symbolic_peer.py"), m, str(line), str(c)],
+             inproc=lambda s, m: [*_venv("symbolic_peer.py"), "--inproc", s, m],
              parse=parse_adapter_json, check=_need_venv_module("symbolic", "symbolic"),
              version=lambda: _venv_version("symbolic")),
         Peer("mozilla", "mozilla source-map",
-             cold=lambda m, l, c: _node("mozilla.js") + [m, str(l), str(c)],
-             inproc=lambda s, m: _node("mozilla.js") + ["--inproc", s, m],
+             cold=lambda m, line, c: [*_node("mozilla.js"), m, str(line), str(c)],
+             inproc=lambda s, m: [*_node("mozilla.js"), "--inproc", s, m],
              parse=parse_adapter_json, check=_need_node_pkg("source-map"),
              version=lambda: node_package_version("source-map")),
         Peer("trace-mapping", "trace-mapping",
-             cold=lambda m, l, c: _node("trace_mapping.js") + [m, str(l), str(c)],
-             inproc=lambda s, m: _node("trace_mapping.js") + ["--inproc", s, m],
+             cold=lambda m, line, c: [*_node("trace_mapping.js"), m, str(line), str(c)],
+             inproc=lambda s, m: [*_node("trace_mapping.js"), "--inproc", s, m],
              parse=parse_adapter_json, check=_need_node_pkg("@jridgewell/trace-mapping"),
              version=lambda: node_package_version("@jridgewell/trace-mapping")),
         Peer("pysourcemap", "PyPI sourcemap",
-             cold=lambda m, l, c: _venv("pysourcemap.py") + [m, str(l), str(c)],
-             inproc=lambda s, m: _venv("pysourcemap.py") + ["--inproc", s, m],
+             cold=lambda m, line, c: [*_venv("pysourcemap.py"), m, str(line), str(c)],
+             inproc=lambda s, m: [*_venv("pysourcemap.py"), "--inproc", s, m],
              parse=parse_adapter_json, check=_need_venv_module("sourcemap", "sourcemap==0.2.1"),
              version=lambda: _venv_version("sourcemap")),
         Peer("json", "json.loads alone",
-             cold=lambda m, l, c: _venv("jsonload.py") + ["json", m],
-             inproc=lambda s, m: _venv("jsonload.py") + ["json", "--inproc", s, m],
+             cold=lambda m, line, c: [*_venv("jsonload.py"), "json", m],
+             inproc=lambda s, m: [*_venv("jsonload.py"), "json", "--inproc", s, m],
              parse=None, check=lambda: None if venv_python().exists() else "bench venv missing",
              version=lambda: run_text([str(venv_python()), "-c",
                                        "import platform; print(platform.python_version())"]),
              lookups=False),
         Peer("orjson", "orjson.loads alone",
-             cold=lambda m, l, c: _venv("jsonload.py") + ["orjson", m],
-             inproc=lambda s, m: _venv("jsonload.py") + ["orjson", "--inproc", s, m],
+             cold=lambda m, line, c: [*_venv("jsonload.py"), "orjson", m],
+             inproc=lambda s, m: [*_venv("jsonload.py"), "orjson", "--inproc", s, m],
              parse=None, check=_need_venv_module("orjson", "orjson"),
              version=lambda: _venv_version("orjson"), lookups=False),
     ]

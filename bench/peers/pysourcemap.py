@@ -2,7 +2,6 @@
 """PyPI ``sourcemap`` 0.2.1 (pure Python; 0-based line and column)."""
 
 import sourcemap
-
 from _pycli import main
 
 

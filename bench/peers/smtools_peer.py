@@ -6,9 +6,9 @@ Uses the public API ``smtools.sourcemap.load(path)`` and
 measurement of smtools runs the real CLI instead (see bench_peers.py).
 """
 
-from smtools.sourcemap import load
-
 from _pycli import main
+
+from smtools.sourcemap import load
 
 
 def lookup(smap, line0, col0):

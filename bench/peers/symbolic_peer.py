@@ -1,9 +1,8 @@
 #!/usr/bin/env python3
 """Sentry's ``symbolic`` (Rust ``sourcemap`` crate behind a Python FFI; 0-based)."""
 
-from symbolic.sourcemap import SourceMapView
-
 from _pycli import main
+from symbolic.sourcemap import SourceMapView
 
 
 def load(path):
