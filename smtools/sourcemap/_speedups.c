@@ -230,7 +230,7 @@ static int decode_segment(const unsigned char *s, Py_ssize_t n, Py_ssize_t *i, S
     return count == 5 ? HAS_ORIGINAL | HAS_NAME : HAS_ORIGINAL;
 }
 
-static inline void store(Output *out, Py_ssize_t k, int64_t column, State *st, int flags)
+static inline void store(Output *out, Py_ssize_t k, int64_t column, const State *st, int flags)
 {
     out->columns[k] = (int32_t)column;
     out->sources[k] = (int32_t)st->source;
@@ -241,6 +241,61 @@ static inline void store(Output *out, Py_ssize_t k, int64_t column, State *st, i
 }
 
 static int in_range(const State *st, Py_ssize_t source_count, Py_ssize_t name_count);
+
+/* What a walk over `mappings` reports: each segment, and the end of each line. */
+typedef struct {
+    void (*segment)(void *ctx, Py_ssize_t line, int64_t column, const State *st, int flags);
+    void (*line_end)(void *ctx, Py_ssize_t line);
+    void *ctx;
+} Visitor;
+
+/* Decode every segment of s[0:n] in order, reporting to the visitor.
+   Returns 0, or -1 when the input must be refused (state extremes are in st). */
+static inline int walk(const unsigned char *s, Py_ssize_t n, State *st, const Visitor *v)
+{
+    Py_ssize_t i = 0, line = 0;
+    for (;;) {
+        int64_t column = 0;
+        if (i < n && s[i] != ';') {
+            for (;;) {
+                int flags = decode_segment(s, n, &i, st, &column);
+                if (flags < 0) {
+                    return -1;
+                }
+                v->segment(v->ctx, line, column, st, flags);
+                if (i < n && s[i] == ',') {
+                    i++;
+                    continue;
+                }
+                break;
+            }
+        }
+        v->line_end(v->ctx, line);
+        if (i >= n) {
+            return 0;
+        }
+        i++;                                     /* the ';' */
+        line++;
+    }
+}
+
+typedef struct {
+    Output *out;
+    Py_ssize_t segments;
+} Storing;
+
+static void store_segment(void *ctx, Py_ssize_t line, int64_t column, const State *st, int flags)
+{
+    Storing *storing = ctx;
+    store(storing->out, storing->segments++, column, st, flags);
+}
+
+static void store_line_end(void *ctx, Py_ssize_t line)
+{
+    Storing *storing = ctx;
+    storing->out->offsets[line + 1] = storing->segments;
+}
+
 
 static PyObject *decode_mappings(PyObject *self, PyObject *args)
 {
@@ -270,34 +325,16 @@ static PyObject *decode_mappings(PyObject *self, PyObject *args)
         return NULL;
     }
     State st = {0};
-    Py_ssize_t i = 0, segment = 0, generated_line = 0;
     out.offsets[0] = 0;
-    for (;;) {
-        int64_t generated_column = 0;
-        if (i < n && s[i] != ';') {
-            for (;;) {
-                int flags = decode_segment(s, n, &i, &st, &generated_column);
-                if (flags < 0) {
-                    goto refuse;
-                }
-                store(&out, segment++, generated_column, &st, flags);
-                if (i < n && s[i] == ',') {
-                    i++;
-                    continue;
-                }
-                break;
-            }
-        }
-        out.offsets[++generated_line] = segment;
-        if (i >= n) {
-            break;
-        }
-        i++;                                     /* the ';' */
+    Storing storing = {&out, 0};
+    Visitor visitor = {store_segment, store_line_end, &storing};
+    if (walk(s, n, &st, &visitor) < 0) {
+        goto refuse;
     }
     if (!in_range(&st, source_count, name_count)) {
         goto refuse;
     }
-    return finish_output(&out, generated_line, segment);
+    return finish_output(&out, line_count, storing.segments);
 
 refuse:
     free_output(&out);
@@ -331,6 +368,36 @@ static int in_range(const State *st, Py_ssize_t source_count, Py_ssize_t name_co
                                   || (st->any_name && (st->min_name < 0 || st->max_name >= name_count))));
 }
 
+/* hit: on the target line, the first mapping at the last column <= target.
+   tail: on the current line, the first mapping at its last column.
+   before: the tail of the last non-empty line above the target. */
+typedef struct {
+    Py_ssize_t line;
+    int64_t column;
+    Seen hit, tail, before;
+} Searching;
+
+static void search_segment(void *ctx, Py_ssize_t line, int64_t column, const State *st, int flags)
+{
+    Searching *search = ctx;
+    if (!search->tail.set || column != search->tail.column) {
+        see(&search->tail, line, column, st, flags);
+    }
+    if (line == search->line && column <= search->column
+            && (!search->hit.set || column != search->hit.column)) {
+        see(&search->hit, line, column, st, flags);
+    }
+}
+
+static void search_line_end(void *ctx, Py_ssize_t line)
+{
+    Searching *search = ctx;
+    if (search->tail.set && line < search->line) {
+        search->before = search->tail;
+    }
+    search->tail.set = 0;
+}
+
 /* A greatest-lower-bound lookup (smtools.sourcemap.lookup.find) while decoding,
    with nothing stored: the whole text is still read, so that the input is
    accepted exactly when decode_mappings accepts it. */
@@ -353,46 +420,16 @@ static PyObject *lookup_once(PyObject *self, PyObject *args)
         Py_RETURN_FALSE;
     }
     State st = {0};
-    /* hit: on the target line, the first mapping at the last column <= target.
-       tail: on the current line, the first mapping at its last column.
-       before: the tail of the last non-empty line above the target. */
-    Seen hit = {0}, tail = {0}, before = {0};
-    Py_ssize_t i = 0, line = 0;
-    for (;;) {
-        int64_t column = 0;
-        tail.set = 0;
-        if (i < n && s[i] != ';') {
-            for (;;) {
-                int flags = decode_segment(s, n, &i, &st, &column);
-                if (flags < 0) {
-                    Py_RETURN_FALSE;
-                }
-                if (!tail.set || column != tail.column) {
-                    see(&tail, line, column, &st, flags);
-                }
-                if (line == target_line && column <= target_column && (!hit.set || column != hit.column)) {
-                    see(&hit, line, column, &st, flags);
-                }
-                if (i < n && s[i] == ',') {
-                    i++;
-                    continue;
-                }
-                break;
-            }
-        }
-        if (tail.set && line < target_line) {
-            before = tail;
-        }
-        if (i >= n) {
-            break;
-        }
-        i++;                                     /* the ';' */
-        line++;
+    Searching search = {target_line, target_column};
+    Visitor visitor = {search_segment, search_line_end, &search};
+    if (walk(s, n, &st, &visitor) < 0) {
+        Py_RETURN_FALSE;
     }
     if (!in_range(&st, source_count, name_count)) {
         Py_RETURN_FALSE;
     }
-    const Seen *found = hit.set ? &hit : (!same_line && before.set) ? &before : NULL;
+    const Seen *found = search.hit.set ? &search.hit
+                        : (!same_line && search.before.set) ? &search.before : NULL;
     if (found == NULL) {
         Py_RETURN_NONE;
     }
