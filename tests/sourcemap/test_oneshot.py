@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import random
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from realmaps import assert_single_lookups_agree, real_maps
 
-from smtools.errors import SmtoolsError
-from smtools.sourcemap import SourceMap, loads, oneshot, speedups, vlq
+from smtools.sourcemap import loads, oneshot, speedups, vlq
 from smtools.sourcemap.lookup import find, line_of
 from smtools.sourcemap.mappings import decode_exact
 
@@ -85,38 +84,11 @@ def test_refuses_what_it_cannot_answer_exactly(text: str) -> None:
         oneshot.lookup(text, 1, 1, 0, 0, False)
 
 
-def _real_maps() -> list[Path]:
-    # Committed fixture maps (a local node_modules of the fixture is not part
-    # of it) and the conformance suite's maps.
-    resources = ROOT.parent / "shared" / "conformance" / "tc39-source-map-tests" / "resources"
-    fixtures = sorted(p for p in (ROOT / "fixtures").rglob("*.map") if "node_modules" not in p.parts)
-    return fixtures + sorted(resources.glob("*.map"))
-
-
-@pytest.mark.parametrize("path", _real_maps(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", real_maps(), ids=lambda p: p.name)
 def test_sampled_mappings_of_real_maps(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(speedups, "native", None)
     monkeypatch.setattr(speedups, "native_decode", None)
-    data = path.read_bytes()
-    try:
-        full = loads(data)
-    except SmtoolsError:
-        pytest.skip("not a loadable map")
-    if "fixtures" in path.parts:
-        assert isinstance(full, SourceMap)
-    elif not isinstance(full, SourceMap):
-        pytest.skip("an index map")
-    rng = random.Random(path.name)
-    tokens = list(full.tokens())
-    # Each one-shot lookup reads the whole map: a deterministic sample of 150
-    # mapped positions, positions between mappings, and every line start.
-    probes = [(t.generated_line, t.generated_column) for t in rng.sample(tokens, min(150, len(tokens)))]
-    probes += [(t.generated_line, t.generated_column + rng.randrange(1, 40))
-               for t in rng.sample(tokens, min(50, len(tokens)))]
-    probes += [(line, 0) for line in range(min(full.line_count + 1, 50))]
-    for line, column in probes:
-        fresh = loads(data)
-        assert fresh.lookup(line, column, once=True) == full.lookup(line, column), (line, column)
+    assert_single_lookups_agree(path)
 
 
 def test_once_uses_this_module_only_without_the_c_extension(monkeypatch: pytest.MonkeyPatch) -> None:

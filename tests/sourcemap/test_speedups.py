@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from realmaps import assert_single_lookups_agree, real_maps
 from test_oneshot import maps as oneshot_maps
 
-from smtools.errors import SmtoolsError
 from smtools.sourcemap import SourceMap, loads, speedups, vlq
 from smtools.sourcemap import mappings as m
 from smtools.sourcemap.lookup import find, line_of
@@ -62,13 +62,7 @@ def test_edge_cases(text: str) -> None:
     agree(text, 2, 2)
 
 
-def _real_maps() -> list[Path]:
-    resources = ROOT.parent / "shared" / "conformance" / "tc39-source-map-tests" / "resources"
-    fixtures = sorted(p for p in (ROOT / "fixtures").rglob("*.map") if "node_modules" not in p.parts)
-    return fixtures + sorted(resources.glob("*.map"))
-
-
-@pytest.mark.parametrize("path", _real_maps(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", real_maps(), ids=lambda p: p.name)
 def test_every_mapping_of_real_maps(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = json.loads(path.read_bytes())
     if not isinstance(data, dict) or not isinstance(data.get("mappings"), str):
@@ -174,22 +168,6 @@ def test_lookup_once_on_valid_maps(case, queries) -> None:
             found_by_full_decode(text, sources, names, line, column, same)
 
 
-@pytest.mark.parametrize("path", _real_maps(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", real_maps(), ids=lambda p: p.name)
 def test_lookup_once_on_real_maps(path: Path) -> None:
-    data = path.read_bytes()
-    try:
-        full = loads(data)
-    except SmtoolsError:
-        pytest.skip("not a loadable map")
-    if not isinstance(full, SourceMap):
-        pytest.skip("an index map")
-    rng = random.Random(path.name)
-    tokens = list(full.tokens())
-    # Each call reads the whole map: a sample of mapped positions, positions
-    # between mappings, and line starts.
-    probes = [(t.generated_line, t.generated_column) for t in rng.sample(tokens, min(150, len(tokens)))]
-    probes += [(t.generated_line, t.generated_column + rng.randrange(1, 40))
-               for t in rng.sample(tokens, min(50, len(tokens)))]
-    probes += [(line, 0) for line in range(min(full.line_count + 1, 50))]
-    for line, column in probes:
-        assert loads(data).lookup(line, column, once=True) == full.lookup(line, column), (line, column)
+    assert_single_lookups_agree(path)
