@@ -281,6 +281,7 @@ def decode_native(text: str | RawText, source_count: int, name_count: int) -> Ma
 
 
 Row = tuple[int, int, int, int, int, int, int]
+_POSITION_LIMIT = 2**62
 
 
 def lookup_native(text: str | RawText, source_count: int, name_count: int, line: int,
@@ -297,6 +298,9 @@ def lookup_native(text: str | RawText, source_count: int, name_count: int, line:
 
     if speedups.native is None:
         return False
+    # Columns are 32-bit and lines are counted by the text: larger positions
+    # all answer alike, and must fit the C side's integers.
+    line, column = min(line, _POSITION_LIMIT), min(column, _POSITION_LIMIT)
     if isinstance(text, RawText):
         return speedups.native.lookup_once(text.data, source_count, name_count, line, column,
                                            same_line, text.start, text.end)

@@ -125,3 +125,19 @@ def test_earlier_line_warning(smtools, tmp_path: Path) -> None:
     result = smtools("resolve", f"{js}:2:1")
     assert result.exit_code == 0
     assert "warning: no mapping on line 2; the nearest is on generated line 1" in result.stderr
+
+
+@pytest.mark.parametrize("pure", [False, True])
+def test_a_column_beyond_any_integer_type_resolves_to_the_line_end(
+        smtools, basic: Path, pure: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    from smtools.sourcemap import speedups
+
+    if pure:
+        monkeypatch.setattr(speedups, "native", None)
+        monkeypatch.setattr(speedups, "native_decode", None)
+    result = smtools("resolve", f"{basic}:1:{2**80}", "--json")
+    assert result.exit_code == 0, result.stderr
+    # The line's last segment, "MACAC" at generated column 56 (the call bar();),
+    # decodes to original line 7, column 0, name index 1: 1-based 8:1, "bar".
+    assert json.loads(result.stdout)["original"] == {
+        "source": "basic-mapping-original.js", "line": 8, "column": 1, "name": "bar"}

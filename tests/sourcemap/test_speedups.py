@@ -171,3 +171,11 @@ def test_lookup_once_on_valid_maps(case, queries) -> None:
 @pytest.mark.parametrize("path", real_maps(), ids=lambda p: p.name)
 def test_lookup_once_on_real_maps(path: Path) -> None:
     assert_single_lookups_agree(path)
+
+
+@pytest.mark.parametrize(("line", "column"), [(0, 2**70), (2**70, 0), (1, 2**63), (2**63, 2**63)])
+def test_lookup_once_takes_positions_of_any_size(line: int, column: int) -> None:
+    text = "AAAA,CAAC;EAAE"
+    for same in (False, True):
+        assert m.lookup_native(text, 1, 0, line, column, same) == \
+            found_by_full_decode(text, 1, 0, line, column, same)
