@@ -118,7 +118,7 @@ class Mappings:
 # Fast path
 
 
-def decode_fast(text: str, source_count: int, name_count: int) -> Mappings | None:
+def decode_fast(text: str | RawText, source_count: int, name_count: int) -> Mappings | None:
     """Decode a valid ``mappings`` string quickly; ``None`` if it is not plainly valid.
 
     "Plainly valid" means: grammatical, no VLQ beyond 32 bits, every line
@@ -319,7 +319,6 @@ def decode(text: str | RawText, source_count: int,
     if speedups.native_decode is not None:
         fast = decode_native(text, source_count, name_count)
     else:
-        text = str(text)
         fast = decode_fast(text, source_count, name_count)
     if fast is not None:
         return fast, []

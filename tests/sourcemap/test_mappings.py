@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from smtools.errors import VlqError
 from smtools.sourcemap import fastdecode, vlq
 from smtools.sourcemap import mappings as m
+from smtools.sourcemap.lazyjson import RawText
 
 
 def rows(decoded: m.Mappings) -> list[tuple]:
@@ -166,3 +167,16 @@ def test_any_string_decodes_the_same_both_ways_or_raises_vlq_error(text: str, so
     fast = m.decode_fast(text, sources, names)
     if fast is not None:
         assert rows(fast) == rows(exact) and not [d for d in found if d.is_error]
+
+
+@pytest.mark.parametrize("text", [",".join(["CAAC"] * 100) + ";;" + ",".join(["CACA"] * 50) + ";",
+                                  ";AAAA,CAAC;", "", ";;", "AAAA,CAAé", "AAAA,,CAAC"])
+def test_decoding_straight_from_the_file_bytes_equals_decoding_the_string(
+        text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fastdecode, "WINDOW", 16)
+    data = b'{"mappings":"' + text.encode() + b'"}'
+    raw = RawText(data, 13, 13 + len(text.encode()))
+    from_bytes, from_str = m.decode_fast(raw, 1, 0), m.decode_fast(text, 1, 0)
+    assert (from_bytes is None) == (from_str is None)
+    if from_str is not None:
+        assert rows(from_bytes) == rows(from_str)
