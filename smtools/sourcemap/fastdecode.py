@@ -51,6 +51,10 @@ def _learn(memo: dict[str, tuple[int, ...]], signed: vlqbatch.Signed, missing: l
     raw = ",".join(missing).encode("ascii", "replace")
     if raw.translate(None, vlqbatch.ALLOWED) or vlqbatch.has_empty_or_open_segment(raw):
         raise Refused
+    # Every segment is learnt before it is used, so this sees them all: a
+    # negative column delta means an unsorted line or a negative column.
+    if vlqbatch.has_negative_column_delta(raw):
+        raise Refused
     counts = vlqbatch.value_counts(raw)
     if not set(counts) <= {1, 4, 5}:
         raise Refused  # 2, 3 or 6+ values in a segment
@@ -143,11 +147,7 @@ def decode(text: str | RawText) -> tuple[array, ...]:
             column = 0
             for window in windows(buffer, start, end):
                 decoded = _decode_window(window, memo, signed)
-                deltas = list(map(_FIELDS[0], decoded))
-                # A negative delta means an unsorted line or a negative column.
-                if min(deltas) < 0:
-                    raise Refused
-                column = _extend(fields[0], iter(deltas), column)
+                column = _extend(fields[0], map(_FIELDS[0], decoded), column)
                 for k in range(4):
                     state[k] = _extend(fields[k + 1], map(_FIELDS[k + 1], decoded), state[k])
                 flags.extend(map(_FIELDS[5], decoded))
