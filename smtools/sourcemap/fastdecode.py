@@ -2,14 +2,16 @@
 
 Lines are found in the map file's bytes and cut into windows (a few hundred
 KB at most) decoded one at a time, so no copy of the whole ``mappings``
-string is made. A window is split into segment strings,
-and each distinct segment is decoded once, in batches: the segments not yet
-known are grouped by their number of VLQs (1, 4 or 5) and each group is
-decoded by :func:`smtools.sourcemap.vlqbatch.flat_values`; slicing with a
-step and ``zip`` regroup the values into segment tuples. Per field,
-``itertools.accumulate`` turns deltas into the decoder state and
-``array.extend`` stores it. Python bytecode runs per window and per distinct
-VLQ value, not per segment.
+string is made. A window is split into segment strings, and each distinct
+segment is decoded once, in batches: the segments not yet known are grouped
+by their number of VLQs (1, 4 or 5), each group is decoded by
+:func:`smtools.sourcemap.vlqbatch.flat_values`, and every segment is memoised
+as one packed record of its five deltas (absent fields 0). Joining the
+records of a window gives one flat run of ints; a strided ``memoryview``
+yields each field's deltas, ``itertools.accumulate`` turns them into decoder
+states, and ``struct.pack`` stores a window's states into the ``array`` at
+once. The flags come from the segments' value counts by byte translation.
+Python bytecode runs per window and per distinct VLQ value, not per segment.
 
 The result is identical to :func:`smtools.sourcemap.mappings.decode_exact` on
 "plainly valid" input; anything else raises :class:`Refused`.
@@ -17,11 +19,11 @@ The result is identical to :func:`smtools.sourcemap.mappings.decode_exact` on
 
 from __future__ import annotations
 
+import struct
+import sys
 from array import array
-from collections.abc import Iterator
-from functools import partial
-from itertools import accumulate, compress, repeat
-from operator import is_, itemgetter
+from collections.abc import Iterable, Iterator
+from itertools import accumulate, compress, filterfalse
 
 from smtools.sourcemap import vlqbatch
 from smtools.sourcemap.lazyjson import RawText
@@ -37,16 +39,19 @@ WINDOW = 1 << 18
 # as fast as 2^17 and peak 15-25 MB lower on 11-45 MB maps).
 MEMO_LIMIT = 1 << 13
 
-_FIELDS = [itemgetter(k) for k in range(6)]
-_FLAGS_BY_COUNT = ((1, 0), (4, HAS_ORIGINAL), (5, HAS_ORIGINAL | HAS_NAME))
-_is_none = partial(is_, None)
+_FIELD_COUNT = 5
+_RECORD = 4 * _FIELD_COUNT  # bytes of one segment's packed deltas
+_ORIGINAL = bytes([HAS_ORIGINAL])
+_NAMED = bytes([HAS_ORIGINAL | HAS_NAME])
+_UNMAPPED = bytes(range(256)).replace(b"T", b"\0")  # a lone value: flags 0
+_NON_NEGATIVE_SIGN_BYTES = bytes(range(128))
 
 
 class Refused(Exception):
     """The fast decoder met something only the exact decoder may judge."""
 
 
-def _learn(memo: dict[str, tuple[int, ...]], signed: vlqbatch.Signed, missing: list[str]) -> None:
+def _learn(memo: dict[str, bytes], signed: vlqbatch.Signed, missing: list[str]) -> None:
     """Decode every segment string of ``missing`` into ``memo``, in one batch per size."""
     raw = ",".join(missing).encode("ascii", "replace")
     if raw.translate(None, vlqbatch.ALLOWED) or vlqbatch.has_empty_or_open_segment(raw):
@@ -58,28 +63,43 @@ def _learn(memo: dict[str, tuple[int, ...]], signed: vlqbatch.Signed, missing: l
     counts = vlqbatch.value_counts(raw)
     if not set(counts) <= {1, 4, 5}:
         raise Refused  # 2, 3 or 6+ values in a segment
-    for count, flags in _FLAGS_BY_COUNT:
-        mask = list(map(count.__eq__, counts))
-        group = list(compress(missing, mask))
-        if not group:
-            continue
-        values = vlqbatch.flat_values(group, signed)
-        fields = [values[count - 1 - field::count] for field in range(count)]
-        pads = [repeat(0)] * (5 - count)
-        memo.update(zip(reversed(group), zip(*fields, *pads, repeat(flags)), strict=True))
+    for count in (1, 4, 5):
+        group = list(compress(missing, map(count.__eq__, counts)))
+        if group:
+            memo.update(zip(group, _packed(vlqbatch.flat_values(group, signed), count), strict=True))
 
 
-def _decode_window(window: str, memo: dict[str, tuple[int, ...]],
-                   signed: vlqbatch.Signed) -> list[tuple[int, ...]]:
+def _packed(values: list[int], count: int) -> Iterator[bytes]:
+    """Each segment's five deltas as one packed record (absent fields are 0)."""
+    unpacked = array("i")
+    _append(unpacked, values)
+    unpacked.reverse()  # flat_values gives them last first, reversed
+    if count == _FIELD_COUNT:
+        padded = unpacked
+    else:
+        padded = array("i", bytes(len(unpacked) // count * _RECORD))
+        for field in range(count):
+            padded[field::_FIELD_COUNT] = unpacked[field::count]
+    packed = padded.tobytes()
+    starts = range(0, len(packed), _RECORD)
+    return map(packed.__getitem__, map(slice, starts, range(_RECORD, len(packed) + _RECORD, _RECORD)))
+
+
+def _decode_window(window: str, memo: dict[str, bytes], signed: vlqbatch.Signed) -> memoryview:
+    """The five deltas of every segment of ``window``, as one flat run of ints."""
     if len(memo) > MEMO_LIMIT:
         memo.clear()
     segments = window.split(",")
-    decoded = list(map(memo.get, segments))
-    if None in decoded:
-        missing = list(dict.fromkeys(compress(segments, map(_is_none, decoded))))
+    missing = list(filterfalse(memo.__contains__, dict.fromkeys(segments)))
+    if missing:
         _learn(memo, signed, missing)
-        decoded = list(map(memo.__getitem__, segments))
-    return decoded
+    return memoryview(b"".join(map(memo.__getitem__, segments))).cast("i")
+
+
+def _flags(window: str) -> bytes:
+    """One flags byte per segment, from how many values each has (1, 4 or 5)."""
+    kinds = window.encode("ascii").translate(vlqbatch.KIND, vlqbatch.CONTINUATIONS)
+    return kinds.replace(b"TTTTT", _NAMED).replace(b"TTTT", _ORIGINAL).translate(_UNMAPPED, b",")
 
 
 def windows(text: str | bytes, start: int, end: int) -> Iterator[str]:
@@ -122,34 +142,85 @@ def _lines(text: str | RawText) -> Iterator[tuple[str | bytes, int, int]]:
         start = line_end + 1
 
 
-def _extend(target: array, deltas: Iterator[int], start: int) -> int:
+def _running(deltas: Iterable[int], start: int) -> list[int]:
+    """The states after each delta, starting from ``start``."""
     running = accumulate(deltas, initial=start)
     next(running)
-    target.extend(running)
-    return target[-1] if target else start
+    return list(running)
 
 
-def decode(text: str | RawText) -> tuple[array, ...]:
+def _append(target: array, values: list[int]) -> None:
+    # Packing the whole run at once avoids array.extend's per-item argument
+    # parsing (measured 3x faster per value).
+    try:
+        target.frombytes(struct.pack(f"{len(values)}i", *values))
+    except struct.error:
+        raise Refused from None  # a state beyond 32 bits
+
+
+class _Field:
+    """One field of the decoder state: its stored values, current value and maximum."""
+
+    __slots__ = ("current", "high", "values")
+
+    def __init__(self) -> None:
+        self.values = array("i")
+        self.current = self.high = 0
+
+    def add(self, deltas: Iterable[int]) -> None:
+        states = _running(deltas, self.current)
+        if states:
+            _append(self.values, states)
+            self.current = states[-1]
+            self.high = max(self.high, max(states))
+
+
+def _check_ranges(fields: list[_Field], flags: bytes, source_count: int, name_count: int) -> None:
+    """Refuse an index out of range or a negative original position.
+
+    The maxima include the initial 0, which changes no verdict: a map
+    whose mapped segments all have indices >= 1 passes or fails alike.
+    """
+    if _ORIGINAL not in flags and _NAMED not in flags:
+        return  # only unmapped segments: the states are never used
+    sources, lines, columns, names = fields
+    if (sources.high >= source_count or _has_negative(sources.values)
+            or _has_negative(lines.values) or _has_negative(columns.values)):
+        raise Refused
+    if _NAMED in flags and (names.high >= name_count or _has_negative(names.values)):
+        raise Refused
+
+
+def _has_negative(values: array) -> bool:
+    """Whether an int array holds a negative number, read from its sign bytes alone."""
+    size = values.itemsize
+    sign = size - 1 if sys.byteorder == "little" else 0
+    return bool(memoryview(values).cast("B")[sign::size].tobytes().translate(None, _NON_NEGATIVE_SIGN_BYTES))
+
+
+def decode(text: str | RawText, source_count: int, name_count: int) -> tuple[array, ...]:
     """Arrays (offsets, columns, sources, lines, original columns, names, flags).
 
     Raises:
-        Refused: the input is not plainly valid (see module docstring).
-        OverflowError: a decoder state does not fit in 32 bits.
+        Refused: the input is not plainly valid (see module docstring),
+            including a decoder state beyond 32 bits or an index out of range.
     """
-    memo: dict[str, tuple[int, ...]] = {}
+    memo: dict[str, bytes] = {}
     signed = vlqbatch.Signed()
     offsets = array("q", [0])
-    fields = [array("i") for _ in range(5)]
+    columns = array("i")
     flags = array("b")
-    state = [0, 0, 0, 0]
+    fields = [_Field() for _ in range(4)]
     for buffer, start, end in _lines(text):
-        if end > start:
-            column = 0
-            for window in windows(buffer, start, end):
-                decoded = _decode_window(window, memo, signed)
-                column = _extend(fields[0], map(_FIELDS[0], decoded), column)
-                for k in range(4):
-                    state[k] = _extend(fields[k + 1], map(_FIELDS[k + 1], decoded), state[k])
-                flags.extend(map(_FIELDS[5], decoded))
+        column = 0
+        for window in windows(buffer, start, end) if end > start else ():
+            deltas = _decode_window(window, memo, signed)
+            states = _running(deltas[0::_FIELD_COUNT], column)
+            _append(columns, states)
+            column = states[-1]
+            for k, field in enumerate(fields, start=1):
+                field.add(deltas[k::_FIELD_COUNT])
+            flags.frombytes(_flags(window))
         offsets.append(len(flags))
-    return (offsets, *fields, flags)
+    _check_ranges(fields, flags.tobytes(), source_count, name_count)
+    return (offsets, columns, *(field.values for field in fields), flags)

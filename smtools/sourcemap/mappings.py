@@ -127,25 +127,9 @@ def decode_fast(text: str | RawText, source_count: int, name_count: int) -> Mapp
     :mod:`smtools.sourcemap.fastdecode` for how it avoids per-segment Python.
     """
     try:
-        decoded = Mappings(*fastdecode.decode(text))
-        _check_ranges(decoded.sources, decoded.original_lines, decoded.original_columns,
-                      decoded.names, decoded.flags, source_count, name_count)
+        return Mappings(*fastdecode.decode(text, source_count, name_count))
     except (fastdecode.Refused, OverflowError, VlqError):
         return None
-    return decoded
-
-
-def _check_ranges(sources: array, original_lines: array, original_columns: array,
-                  names: array, flags: array, source_count: int, name_count: int) -> None:
-    # Decoder state only changes at segments that carry the field, so every
-    # stored value is either some segment's own value or the initial 0.
-    if not flags or flags.count(0) == len(flags):
-        return
-    if (min(sources) < 0 or max(sources) >= source_count
-            or min(original_lines) < 0 or min(original_columns) < 0):
-        raise fastdecode.Refused
-    if (HAS_ORIGINAL | HAS_NAME) in flags and (min(names) < 0 or max(names) >= name_count):
-        raise fastdecode.Refused
 
 
 # --------------------------------------------------------------------------

@@ -92,6 +92,35 @@ def test_fast_path_refuses_what_only_the_exact_path_can_judge() -> None:
     assert m.decode_fast("AAAA;AAAA", 1, 0) is not None
 
 
+@pytest.mark.parametrize(("text", "names"), [
+    ("ADAA", 0),          # source -1
+    ("AADA", 0),          # original line -1
+    ("AAAD", 0),          # original column -1
+    ("AAAAC", 1),         # name 1 of 1
+    ("AAAAD", 1),         # name -1
+    ("AAAA,CACA,CADA,CADA", 0),  # the line returns to 0, then goes below
+])
+def test_fast_path_refuses_states_out_of_range(text: str, names: int) -> None:
+    assert m.decode_fast(text, 1, names) is None
+    _, found = m.decode_exact(text, 1, names)
+    assert any(d.is_error or d.severity == "warning" for d in found)
+
+
+def test_fast_path_checks_ranges_across_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fastdecode, "WINDOW", 16)
+    valid = ",".join(["CACA"] * 40)
+    assert m.decode_fast(valid, 1, 0) is not None
+    # 40 lines up, then 41 down: only the last window goes below line 0.
+    assert m.decode_fast(valid + ",CAzCA", 1, 0) is None
+    assert m.decode_fast(valid + ",CAAAC", 1, 1) is None  # name 1 of 1
+    assert m.decode_fast(valid + ",CAAAA", 1, 1) is not None
+
+
+def test_names_are_not_checked_when_no_segment_has_one() -> None:
+    # Four-field segments only: the name state stays 0, whatever the name count.
+    assert m.decode_fast("AAAA,CAAC", 1, 0) is not None
+
+
 def test_large_values_fall_back_to_64_bit_storage() -> None:
     big = vlq.encode(2**31 - 1)
     decoded, found = m.decode(f"AA{big}A,AA{big}A", 1, 0)
