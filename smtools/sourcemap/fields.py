@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 from smtools.errors import ERROR, WARNING, Diagnostic
 from smtools.sourcemap.lazyjson import LazyJsonArray
@@ -22,7 +22,7 @@ def describe(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def is_integral(value: Any) -> bool:
+def is_integral(value: Any) -> TypeGuard[int | float]:
     """JSON integral Number: 3, 3.0 and 1e0 count; booleans do not."""
     if isinstance(value, bool):
         return False

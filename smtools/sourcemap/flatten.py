@@ -39,12 +39,12 @@ def flatten(index_map: IndexMap) -> SourceMap:
                 ignored.add(slot)
             source_map_to.append(slot)
         name_map_to = [name_slots.setdefault(name, len(name_slots)) for name in part.names]
-        for line, column, source, orig_line, orig_column, name, flags in part.decoded.rows():
+        for line, column, source_index, orig_line, orig_column, name_index, flags in part.decoded.rows():
             column += section.column if line == 0 else 0
             rows.append((line + section.line, column,
-                         source_map_to[source] if flags & HAS_ORIGINAL else 0,
+                         source_map_to[source_index] if flags & HAS_ORIGINAL else 0,
                          orig_line, orig_column,
-                         name_map_to[name] if flags & HAS_NAME else 0, flags))
+                         name_map_to[name_index] if flags & HAS_NAME else 0, flags))
         line_count = max(line_count, section.line + part.decoded.line_count)
     names = list(name_slots)
     return SourceMap(mappings=Mappings.from_rows(rows, line_count), sources=sources, names=names,

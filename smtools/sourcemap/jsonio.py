@@ -16,7 +16,7 @@ from smtools.errors import InvalidSourceMap
 try:  # pragma: no cover - depends on the environment
     import orjson as _orjson
 except ImportError:  # pragma: no cover
-    _orjson = None
+    _orjson = None  # type: ignore[assignment]  # optional dependency
 
 _BOM = b"\xef\xbb\xbf"
 _XSSI = b")]}'"

@@ -123,18 +123,18 @@ def _skim_python(data: bytes) -> dict[str, Any] | None:
 
 
 def _walk_object(data: bytes, pos: int) -> dict[str, Any]:
-    pos = _expect(data, _SPACE.match(data, pos).end(), b"{")
+    pos = _expect(data, _skip_space(data, pos), b"{")
     result: dict[str, Any] = {}
-    if data[_SPACE.match(data, pos).end()] == 0x7D:
-        return _finish(data, _SPACE.match(data, pos).end() + 1, result)
+    if data[_skip_space(data, pos)] == 0x7D:
+        return _finish(data, _skip_space(data, pos) + 1, result)
     while True:
-        key_match = _STRING.match(data, _SPACE.match(data, pos).end())
+        key_match = _STRING.match(data, _skip_space(data, pos))
         if key_match is None:
             raise _Reject
         key = json.loads(key_match.group().decode("utf-8", "replace"))
-        pos = _SPACE.match(data, _expect(data, _SPACE.match(data, key_match.end()).end(), b":")).end()
+        pos = _skip_space(data, _expect(data, _skip_space(data, key_match.end()), b":"))
         result[key], pos = _member_value(data, key, pos)
-        pos = _SPACE.match(data, pos).end()
+        pos = _skip_space(data, pos)
         if data[pos] == 0x2C:
             pos += 1
             continue
@@ -159,7 +159,7 @@ def _member_value(data: bytes, key: str, pos: int) -> tuple[Any, int]:
 def _string_array(data: bytes, pos: int) -> tuple[list[tuple[int, int]], int]:
     """Spans of an array of strings and nulls; anything else goes to the full parser."""
     spans: list[tuple[int, int]] = []
-    pos = _SPACE.match(data, pos + 1).end()
+    pos = _skip_space(data, pos + 1)
     if data[pos] == 0x5D:
         return spans, pos + 1
     while True:
@@ -172,10 +172,10 @@ def _string_array(data: bytes, pos: int) -> tuple[list[tuple[int, int]], int]:
                 raise _Reject
             spans.append(match.span())
             pos = match.end()
-        pos = _SPACE.match(data, pos).end()
+        pos = _skip_space(data, pos)
         if data[pos] == 0x5D:
             return spans, pos + 1
-        pos = _SPACE.match(data, _expect(data, pos, b",")).end()
+        pos = _skip_space(data, _expect(data, pos, b","))
 
 
 def _value_end(data: bytes, pos: int) -> int:
@@ -187,7 +187,7 @@ def _value_end(data: bytes, pos: int) -> int:
             raise _Reject
         return match.end()
     if first not in (0x5B, 0x7B):
-        return _SCALAR.match(data, pos).end()
+        return _matched_end(_SCALAR, data, pos)
     depth = 0
     for token in _LOOSE.finditer(data, pos):
         mark = token.group()
@@ -200,6 +200,17 @@ def _value_end(data: bytes, pos: int) -> int:
     raise _Reject
 
 
+def _skip_space(data: bytes, pos: int) -> int:
+    return _matched_end(_SPACE, data, pos)
+
+
+def _matched_end(pattern: re.Pattern[bytes], data: bytes, pos: int) -> int:
+    match = pattern.match(data, pos)
+    if match is None:  # cannot happen: both patterns match the empty string
+        raise _Reject
+    return match.end()
+
+
 def _expect(data: bytes, pos: int, mark: bytes) -> int:
     if not data.startswith(mark, pos):
         raise _Reject
@@ -207,6 +218,6 @@ def _expect(data: bytes, pos: int, mark: bytes) -> int:
 
 
 def _finish(data: bytes, pos: int, result: dict[str, Any]) -> dict[str, Any]:
-    if _SPACE.match(data, pos).end() != len(data):
+    if _skip_space(data, pos) != len(data):
         raise _Reject
     return result

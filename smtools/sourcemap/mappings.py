@@ -18,6 +18,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Iterator
 from itertools import pairwise
+from typing import TypeAlias
 
 from smtools.errors import ERROR, WARNING, Diagnostic, VlqError
 from smtools.sourcemap import fastdecode, vlq
@@ -28,13 +29,18 @@ HAS_NAME = 2
 
 
 
-def _int_array(values: Iterable[int]) -> array:
+def _int_array(values: Iterable[int]) -> array[int]:
     """An ``array('i')`` when every value fits in 32 bits, else ``array('q')``."""
     items = values if isinstance(values, list) else list(values)
     try:
         return array("i", items)
     except OverflowError:
         return array("q", items)
+
+
+# The pure-Python decoders store arrays; the C decoder's buffers are read
+# through typed memoryviews (no copy).
+IntColumn: TypeAlias = "array[int] | memoryview"
 
 
 class Mappings:
@@ -58,9 +64,9 @@ class Mappings:
         "sources",
     )
 
-    def __init__(self, line_offsets: array, columns: array, sources: array,
-                 original_lines: array, original_columns: array, names: array,
-                 flags: array) -> None:
+    def __init__(self, line_offsets: IntColumn, columns: IntColumn, sources: IntColumn,
+                 original_lines: IntColumn, original_columns: IntColumn, names: IntColumn,
+                 flags: IntColumn) -> None:
         self.line_offsets = line_offsets
         self.columns = columns
         self.sources = sources
@@ -285,10 +291,13 @@ def lookup_native(text: str | RawText, source_count: int, name_count: int, line:
     # Columns are 32-bit and lines are counted by the text: larger positions
     # all answer alike, and must fit the C side's integers.
     line, column = min(line, _POSITION_LIMIT), min(column, _POSITION_LIMIT)
+    found: Row | bool | None
     if isinstance(text, RawText):
-        return speedups.native.lookup_once(text.data, source_count, name_count, line, column,
-                                           same_line, text.start, text.end)
-    return speedups.native.lookup_once(text, source_count, name_count, line, column, same_line)
+        found = speedups.native.lookup_once(text.data, source_count, name_count, line, column,
+                                            same_line, text.start, text.end)
+    else:
+        found = speedups.native.lookup_once(text, source_count, name_count, line, column, same_line)
+    return found
 
 
 def decode(text: str | RawText, source_count: int,

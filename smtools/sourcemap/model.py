@@ -139,7 +139,7 @@ class SourceMap:
                                      column, same_line)
             except (oneshot.Refused, VlqError):
                 return False
-        if row is False:
+        if isinstance(row, bool):  # False: refused (True never comes back)
             return False
         return None if row is None else self._token_from_row(row)
 
@@ -166,8 +166,8 @@ class SourceMap:
         if m is None:
             token = self.lookup(line, column, bias, same_line)
             return None if token is None else token.original
-        if (m.native is not None and bias == GREATEST_LOWER_BOUND and not same_line
-                and line >= 0 and column >= 0):
+        if (m.native is not None and _native_original_lookup is not None
+                and bias == GREATEST_LOWER_BOUND and not same_line and line >= 0 and column >= 0):
             found = _native_original_lookup(m.native, line, column)
             if found is None:
                 return None

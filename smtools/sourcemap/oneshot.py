@@ -90,7 +90,7 @@ def field_sums(text: str, signed: vlqbatch.Signed) -> list[int]:
     return sums
 
 
-def _columns(line: str, tokens: _Tokens) -> array:
+def _columns(line: str, tokens: _Tokens) -> array[int]:
     """Generated columns of every segment of ``line`` (windowed: bounded memory)."""
     columns = array("i")
     column = 0

@@ -86,7 +86,8 @@ def resolve_position(target: str | os.PathLike[str], line: int, column: int,
         map_path = location.path
     token = source_map.lookup(line, column, once=True)
     original = None if token is None else token.original
-    context, origin = ([], None)
+    context: list[tuple[int, str]] = []
+    origin: str | None = None
     if original is not None:
         context, origin = _source_context(source_map, original, map_path or target, context_lines)
     return Resolution(target, line, column, map_path, location, token, original, context, origin,

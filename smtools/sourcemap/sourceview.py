@@ -20,10 +20,10 @@ class SourceView:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._starts: array | None = None
-        self._ends: array | None = None
+        self._starts: array[int] | None = None
+        self._ends: array[int] | None = None
 
-    def _index(self) -> tuple[array, array]:
+    def _index(self) -> tuple[array[int], array[int]]:
         if self._starts is None or self._ends is None:
             starts, ends = array("q", [0]), array("q")
             for match in _TERMINATOR.finditer(self.text):

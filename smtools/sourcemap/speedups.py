@@ -29,7 +29,8 @@ native_decode: Callable[..., Any] | None = None if native is None else native.de
 
 def native_arrays(raw: tuple[bytes, ...]) -> tuple[memoryview, ...]:
     """Typed views of the C decoder's buffers (no copy; same item types as the arrays)."""
-    return tuple(memoryview(buffer).cast(typecode) for typecode, buffer in zip("qiiiiib", raw, strict=True))
+    return tuple(memoryview(buffer).cast(typecode)  # type: ignore[call-overload]
+                 for typecode, buffer in zip("qiiiiib", raw, strict=True))
 
 
 def describe() -> str:
