@@ -33,8 +33,9 @@ def check(path: Path, output_format: str, strict: bool, sample: int, max_name_mi
           list_rules: bool) -> int:
     """Audit webpack configs and verify the built source maps before a release.
 
-    PATH is the project root or its dist/electron folder (default: the current
-    folder); the project is found by walking up to package.json or .electron-vue/.
+    PATH is the project root, its dist/electron folder or one .js bundle
+    (default: the current folder); the project is found by walking up to
+    package.json or .electron-vue/.
     Configs are parsed, never run. Exit status: 0 clean (warnings allowed),
     1 errors (or warnings with --strict), 3 PATH unusable.
 

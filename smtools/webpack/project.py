@@ -43,7 +43,7 @@ def find_project(path: Path) -> Project:
     ``.electron-vue/``.
 
     Raises:
-        InputError: PATH does not exist or is neither a file nor a folder.
+        InputError: PATH does not exist, or is neither a folder nor a JavaScript file.
     """
     try:
         mode = path.stat().st_mode
@@ -51,6 +51,9 @@ def find_project(path: Path) -> Project:
         raise InputError(f"cannot use {path}: {error.strerror or 'not found'}") from error
     if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
         raise InputError(f"cannot use {path}: not a file or folder")
+    if stat.S_ISREG(mode) and path.suffix not in BUNDLE_SUFFIXES:
+        hint = " (to check a map alone: smtools validate)" if path.suffix == ".map" else ""
+        raise InputError(f"cannot use {path}: not a folder or a {'/'.join(BUNDLE_SUFFIXES)} bundle{hint}")
     path = path.resolve()
     start = path if stat.S_ISDIR(mode) else path.parent
     project = Project(path, _find_root(start))

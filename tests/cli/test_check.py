@@ -98,6 +98,29 @@ def test_unusable_path_exits_3(
     assert result.stderr == f"error: cannot use {path}: {reason}\n"
 
 
+@pytest.mark.parametrize(("name", "hint"), [
+    ("app.js.map", " (to check a map alone: smtools validate)"),
+    ("notes.txt", ""),
+])
+def test_a_single_file_must_be_a_bundle(smtools: Callable, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        name: str, hint: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / name).write_text("{}")
+    result = smtools("check", name)
+    assert result.exit_code == 3
+    assert result.stderr == f"error: cannot use {name}: not a folder or a .js/.mjs/.cjs bundle{hint}\n"
+
+
+def test_a_single_bundle_is_checked(smtools: Callable, tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.js").write_text("console.log(1)\n")
+    result = smtools("check", "app.js", "--format", "json")
+    assert result.exit_code == 1
+    rules = {item["rule"] for item in json.loads(result.stdout)["findings"]}
+    assert "bundle-without-map" in rules
+
+
 def test_empty_folder_exits_1_without_traceback(smtools: Callable, tmp_path: Path) -> None:
     result = smtools("check", tmp_path, "--format", "json")
     assert result.exit_code == 1
