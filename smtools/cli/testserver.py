@@ -16,7 +16,8 @@ from smtools.testing.state import MODES
 
 _FAULT_HELP = ("Misbehave (repeatable): burst:N[:STATUS[/STATUS]], rate-limit:N[:SECONDS|none], "
                "reset:N[:BYTES], slow:SECONDS[:N], lose-chunks:N, max-body:SIZE, assemble-pending:N, "
-               "assemble-error:DETAIL, scope-missing; append @ENDPOINT[,ENDPOINT] to aim "
+               "assemble-error:DETAIL, scope-missing, lose-file:NAME, alter-file:NAME; "
+               "append @ENDPOINT[,ENDPOINT] to aim "
                "burst/rate-limit/reset/slow/scope-missing, e.g. burst:3:502@chunk-upload.")
 
 

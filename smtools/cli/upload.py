@@ -221,7 +221,7 @@ def _raise_if_unverified(report: UploadReport) -> None:
     names = [*v.missing, *(name for name, _, _ in v.mismatched)]
     listed = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
     raise SentryAPIError(f"verification failed: {len(v.missing)} missing and "
-                         f"{len(v.mismatched)} different (checksum) on the server of "
+                         f"{len(v.mismatched)} different (size or checksum) on the server of "
                          f"{v.checked}: {listed}; run the same upload again")
 
 

@@ -25,7 +25,7 @@ def file_list(state: ServerState, request: ApiRequest) -> ApiResponse:
     release = find_release(state, request)
     if release is None:
         return not_found()
-    page = _page_request(state, request)
+    page = page_request(state, request)
     if isinstance(page, ApiResponse):
         return page
     per_page, number = page
@@ -38,7 +38,7 @@ def file_list(state: ServerState, request: ApiRequest) -> ApiResponse:
         files = [f for f in files if f.sha1 in checksums]
     chunk = files[number * per_page:(number + 1) * per_page]
     has_more = len(files) > (number + 1) * per_page
-    link = _link_header(state, request, per_page, number, has_more)
+    link = link_header(state, request, per_page, number, has_more)
     return json_response(200, [file.to_api() for file in chunk], {"Link": link})
 
 
@@ -66,8 +66,10 @@ def file_upload(state: ServerState, request: ApiRequest) -> ApiResponse:
         if _find(state, release, full_name, dist) is not None:
             return detail(409, ERR_FILE_EXISTS)
         file = ReleaseFile(id=state.new_id(), release=release.version, name=full_name, dist=dist,
-                           headers=headers, content=upload.data)
-        state.release_files[file.id] = file
+                           headers=headers,
+                           content=state.faults.stored_content(full_name, upload.data))
+        if state.faults.keeps(full_name):
+            state.release_files[file.id] = file
     return json_response(201, file.to_api())
 
 
@@ -139,7 +141,7 @@ def _headers(upload: Part, values: list[str]) -> dict[str, str] | ApiResponse:
     return headers
 
 
-def _page_request(state: ServerState, request: ApiRequest) -> tuple[int, int] | ApiResponse:
+def page_request(state: ServerState, request: ApiRequest) -> tuple[int, int] | ApiResponse:
     try:
         per_page = int(request.first("per_page") or state.config.page_size)
         _, page, _ = (int(x) for x in (request.first("cursor") or "0:0:0").split(":"))
@@ -152,7 +154,7 @@ def _page_request(state: ServerState, request: ApiRequest) -> tuple[int, int] | 
     return per_page, page
 
 
-def _link_header(state: ServerState, request: ApiRequest, per_page: int, page: int,
+def link_header(state: ServerState, request: ApiRequest, per_page: int, page: int,
                  has_more: bool) -> str:
     # sentry api/base.py build_cursor_link; cursors are "limit:page:is_prev" (ChainPaginator).
     query = [(k, v) for k, values in request.query.items() if k != "cursor" for v in values]

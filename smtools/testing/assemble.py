@@ -124,10 +124,11 @@ def _store_artifact_bundle(state: ServerState, job: AssembleJob, data: bytes) ->
     if not has_debug_ids and not release:
         raise AssembleFailure("uploading a bundle without debug ids or release is prohibited")
     bundle_id = bundle.bundle_id or normalize_debug_id(job.checksum) or job.checksum
-    artifacts = tuple(Artifact(name=f.url, dist=dist, type=f.type, headers=f.headers, content=f.content,
+    artifacts = tuple(Artifact(name=f.url, dist=dist, type=f.type, headers=f.headers,
+                               content=state.faults.stored_content(f.url, f.content),
                                debug_id=f.debug_id, release=release, projects=job.projects,
                                source=ARTIFACT_BUNDLE, bundle_id=bundle_id)
-                      for f in bundle.files)
+                      for f in bundle.files if state.faults.keeps(f.url))
     # Same bundle id again: the stored bundle is replaced, not duplicated.
     state.bundles.pop(bundle_id, None)
     state.bundles[bundle_id] = StoredBundle(
@@ -149,6 +150,8 @@ def _store_release_bundle(state: ServerState, job: AssembleJob, data: bytes) -> 
         raise AssembleFailure("release does not exist")
     dist = _text(manifest.get("dist"))
     for file in bundle.files:
+        if not state.faults.keeps(file.url):
+            continue
         raw_headers = manifest["files"][file.path].get("headers") or {}
         existing = next((f for f in state.release_files.values() if f.release == job.version
                          and f.dist == dist and f.name == file.url), None)
@@ -157,7 +160,8 @@ def _store_release_bundle(state: ServerState, job: AssembleJob, data: bytes) -> 
         state.release_files[file_id] = ReleaseFile(
             id=file_id, release=job.version, name=file.url, dist=dist,
             headers={str(k): str(v) for k, v in dict(raw_headers).items()},
-            content=file.content, source=RELEASE_BUNDLE, type=file.type)
+            content=state.faults.stored_content(file.url, file.content), source=RELEASE_BUNDLE,
+            type=file.type)
 
 
 def _text(value: object) -> str | None:

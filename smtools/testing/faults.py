@@ -112,6 +112,10 @@ class Faults:
         assemble_error: every assemble job ends in state ``error`` with this detail.
         scope_missing: True (every write endpoint) or a :class:`ScopeMissing`
             target: those requests get 403.
+        lose_files: artifact names (``~/app.js``) the server acknowledges,
+            by any protocol, but does not keep: only verification can tell.
+        alter_files: artifact names the server keeps with one byte added, as
+            storage corruption would: only verification can tell.
     """
 
     status_burst: StatusBurst | Sequence[StatusBurst] | None = None
@@ -123,6 +127,8 @@ class Faults:
     assemble_pending: int = 0
     assemble_error: str | None = None
     scope_missing: bool | ScopeMissing = False
+    lose_files: tuple[str, ...] = ()
+    alter_files: tuple[str, ...] = ()
 
 
 def _as_list(value: Target | Sequence[Target] | None) -> list[Target]:
@@ -188,6 +194,14 @@ class FaultState:
                 return False
             self._chunks_to_lose -= 1
             return True
+
+    def keeps(self, name: str) -> bool:
+        """Whether an acknowledged artifact is really stored."""
+        return name not in self.faults.lose_files
+
+    def stored_content(self, name: str, content: bytes) -> bytes:
+        """What the server keeps of an artifact's bytes."""
+        return content + b"\n" if name in self.faults.alter_files else content
 
     def scope_missing(self, endpoint: str, method: str, path: str) -> bool:
         """Whether the token lacks the scope for this (write) request."""

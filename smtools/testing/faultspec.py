@@ -12,6 +12,8 @@ Grammar: ``KIND[:ARG[:ARG]][@ENDPOINT[,ENDPOINT...]]``
 ``assemble-pending:N``                 N extra ``assembling`` answers per assemble job
 ``assemble-error:DETAIL``              every assemble job fails with DETAIL
 ``scope-missing``                      403 on write endpoints
+``lose-file:NAME``                     acknowledge artifact NAME but do not keep it (repeatable)
+``alter-file:NAME``                    keep artifact NAME with one byte added (repeatable)
 =====================================  ============================================
 
 ``@ENDPOINT`` aims burst, rate-limit, reset, slow and scope-missing at endpoints
@@ -29,6 +31,8 @@ from smtools.testing.faults import Faults, RateLimit, Reset, ScopeMissing, Slow,
 from smtools.testing.routes import ENDPOINT_NAMES
 
 _LIST_KINDS = {"burst": "status_burst", "rate-limit": "rate_limit", "reset": "reset", "slow": "slow"}
+# Kinds whose argument is one artifact name (it may hold ':' and '@'), collected in a tuple.
+_NAME_KINDS = {"lose-file": "lose_files", "alter-file": "alter_files"}
 
 
 def parse_faults(specs: Iterable[str]) -> Faults:
@@ -40,7 +44,7 @@ def parse_faults(specs: Iterable[str]) -> Faults:
     fields: dict[str, Any] = {}
     for spec in specs:
         name, value = _parse_one(spec)
-        if name in _LIST_KINDS.values():
+        if name in _LIST_KINDS.values() or name in _NAME_KINDS.values():
             fields[name] = (*fields.get(name, ()), value)
         else:
             fields[name] = value
@@ -56,10 +60,15 @@ def _parse_one(spec: str) -> tuple[str, Any]:
         if not detail:
             raise UsageError(f"bad fault {spec!r}: assemble-error needs a detail message")
         return "assemble_error", detail
+    if kind in _NAME_KINDS:
+        name = spec[len(kind) + 1:] if spec.startswith(kind + ":") else ""
+        if not name:
+            raise UsageError(f"bad fault {spec!r}: {kind} needs an artifact name, e.g. {kind}:~/app.js")
+        return _NAME_KINDS[kind], name
     builder = _BUILDERS.get(kind)
     if builder is None:
         raise UsageError(f"bad fault {spec!r}: unknown kind {kind!r} "
-                         f"(expected one of {', '.join([*_BUILDERS, 'assemble-error'])})")
+                         f"(expected one of {', '.join([*_BUILDERS, 'assemble-error', *_NAME_KINDS])})")
     body, at, names = spec.partition("@")
     endpoints = _endpoints(spec, names) if at else None
     rest = body.partition(":")[2]

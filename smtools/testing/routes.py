@@ -16,6 +16,7 @@ file-list          ``GET .../releases/{version}/files/`` (organization or projec
 file-upload        ``POST`` the same
 file-get           ``GET .../releases/{version}/files/{id}/``
 file-delete        ``DELETE`` the same
+bundle-files       ``GET /api/0/projects/{org}/{project}/artifact-bundles/{bundle_id}/files/``
 =================  ==========================================================
 
 Order of checks, as Django REST framework applies them: authentication
@@ -30,7 +31,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from smtools.testing import api_chunks, api_files, api_releases
+from smtools.testing import api_bundles, api_chunks, api_files, api_releases
 from smtools.testing.messages import (
     INVALID_TOKEN_DETAIL,
     NOT_AUTHENTICATED_DETAIL,
@@ -90,6 +91,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              _patterns(f"{_VERSION}/files/(?P<file_id>[^/]+)/")),
     Endpoint("file-delete", "DELETE", api_files.file_delete,
              _patterns(f"{_VERSION}/files/(?P<file_id>[^/]+)/")),
+    Endpoint("bundle-files", "GET", api_bundles.bundle_files,
+             (re.compile(f"^{_PROJECT}/artifact-bundles/(?P<bundle_id>[^/]+)/files/$"),),
+             lambda state: state.config.accepts("artifact_bundles")),
 )
 ENDPOINT_NAMES = tuple(dict.fromkeys(endpoint.name for endpoint in ENDPOINTS))
 

@@ -64,6 +64,7 @@ def test_upload_default_path_and_summary(smtools: Callable[..., Any], server: An
     assert lines[0] == (f"2 uploaded, 0 already on the server (artifact-bundle) to {server.url} "
                         "acme/desktop release 1.0.0")
     assert lines[1].startswith("sent 1 of 1 chunks (")
+    assert lines[2] == "verified 2/2 artifacts on the server"
     assert sorted(a.name for a in server.artifacts("1.0.0")) == ["~/app.js", "~/app.js.map"]
     assert "uploading " in result.stderr  # plain progress lines in CI
 
@@ -193,6 +194,12 @@ SCENARIOS = [
     ("assemble-error", {"faults": Faults(assemble_error="boom")}, [], 5, None),
     ("legacy", {"mode": "legacy"}, ["--json"], 0, None),
     ("auth-token-flag", {}, ["--auth-token", TOKEN, "--json"], 0, None),
+    ("lost-file", {"faults": Faults(lose_files=("~/app.js.map",))}, [], 5,
+     "error: verification failed: 1 missing and 0 different (size or checksum) on the server of 2: "
+     "~/app.js.map; run the same upload again"),
+    ("altered-file", {"mode": "legacy", "faults": Faults(alter_files=("~/app.js",))}, [], 5,
+     "error: verification failed: 0 missing and 1 different (size or checksum) on the server of 2: "
+     "~/app.js; run the same upload again"),
 ]
 
 

@@ -138,8 +138,9 @@ def test_upload_without_release_needs_debug_ids(tmp_path: Path, server: Any, dis
         "app.js.map": json.dumps(dict(MAP, debugId=debug_id))})
     report = upload(injected, settings_for(server.url, release=None))
     assert sorted(a.name for a in server.artifacts()) == EXPECTED
-    assert (report.verification is not None and report.verification.skipped_reason is None) \
-        or report.verification.skipped_reason
+    # No release: the bundle is verified through its own file listing.
+    assert report.verification is not None and report.verification.skipped_reason is None
+    assert (report.verification.checked, report.ok) == (2, True)
 
 
 def test_finalize_only_after_success(server: Any, dist: Path) -> None:
@@ -382,3 +383,37 @@ def test_verification_reports_a_file_the_server_lost(dist: Path) -> None:
         assert report.outcome.uploaded == ["~/app.js.map"]
         assert report.outcome.already_present == ["~/app.js"]
         assert report.ok
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_verification_lists_what_the_server_holds(mode: str, dist: Path) -> None:
+    with SentryTestServer(token=TOKEN, org="acme", projects=("desktop",), mode=mode) as server:
+        report = upload(dist, settings_for(server.url))
+        listing = "bundle-files" if report.protocol == "artifact-bundle" else "file-list"
+        assert server.requests_to(listing)
+        assert report.verification is not None and report.verification.skipped_reason is None
+        assert (report.verification.checked, report.verification.missing,
+                report.verification.mismatched) == (2, [], [])
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_verification_reports_a_file_the_server_did_not_keep(mode: str, dist: Path) -> None:
+    faults = Faults(lose_files=("~/app.js.map",))
+    with SentryTestServer(token=TOKEN, org="acme", projects=("desktop",), mode=mode,
+                          faults=faults) as server:
+        report = upload(dist, settings_for(server.url))
+        assert sorted(stored(server)) == ["~/app.js"]
+        assert report.verification is not None
+        assert (report.verification.missing, report.verification.mismatched) == (["~/app.js.map"], [])
+        assert not report.ok
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_verification_reports_a_file_the_server_altered(mode: str, dist: Path) -> None:
+    with SentryTestServer(token=TOKEN, org="acme", projects=("desktop",), mode=mode,
+                          faults=Faults(alter_files=("~/app.js",))) as server:
+        report = upload(dist, settings_for(server.url))
+        assert report.verification is not None and report.verification.missing == []
+        [(name, local, remote)] = report.verification.mismatched
+        assert name == "~/app.js" and local != remote
+        assert not report.ok

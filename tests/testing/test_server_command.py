@@ -105,6 +105,8 @@ def test_is_loopback(host: str, loopback: bool) -> None:
     (["assemble-error:Not all chunks: x@y"], Faults(assemble_error="Not all chunks: x@y")),
     (["scope-missing"], Faults(scope_missing=True)),
     (["scope-missing@file-upload"], Faults(scope_missing=ScopeMissing(endpoint=("file-upload",)))),
+    (["lose-file:~/app.js", "lose-file:app:///dist/a@b.js", "alter-file:~/app.js.map"],
+     Faults(lose_files=("~/app.js", "app:///dist/a@b.js"), alter_files=("~/app.js.map",))),
 ])
 def test_parse_faults(specs: list[str], expected: Faults) -> None:
     assert parse_faults(specs) == expected
@@ -118,6 +120,8 @@ def test_parse_faults(specs: list[str], expected: Faults) -> None:
     ("max-body:-1", "bad fault 'max-body:-1': see"),
     ("assemble-error", "bad fault 'assemble-error': assemble-error needs a detail message"),
     ("scope-missing:1", "bad fault 'scope-missing:1': see"),
+    ("lose-file", "bad fault 'lose-file': lose-file needs an artifact name, e.g. lose-file:~/app.js"),
+    ("alter-file:", "bad fault 'alter-file:': alter-file needs an artifact name"),
 ])
 def test_parse_faults_errors(spec: str, message: str) -> None:
     with pytest.raises(UsageError) as caught:
