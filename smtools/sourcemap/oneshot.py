@@ -20,7 +20,6 @@ fixture maps and on generated maps).
 from __future__ import annotations
 
 import re
-from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator
@@ -39,6 +38,7 @@ _LEADING_TOKEN = re.compile(r",(?:[A-Za-f]|[g-z0-9+/]+[A-Za-f])")
 # Characters per batch of segments handled at once: large enough for many
 # repeats per batch, small enough to bound the transient lists.
 _SUM_WINDOW = 1 << 20
+_NO_LIMIT = 1 << 62  # beyond any column
 
 
 class _Tokens(dict):  # type: ignore[type-arg]
@@ -90,17 +90,32 @@ def field_sums(text: str, signed: vlqbatch.Signed) -> list[int]:
     return sums
 
 
-def _columns(line: str, tokens: _Tokens) -> array[int]:
-    """Generated columns of every segment of ``line`` (windowed: bounded memory)."""
-    columns = array("i")
-    column = 0
+def _search_line(line: str, column: int, tokens: _Tokens) -> tuple[int, int] | None:
+    """``(index, column)`` of the first segment of ``line`` whose column is the
+    greatest at or before ``column``; None if every segment is after it.
+
+    The columns are computed one window at a time and never stored whole
+    (a 10 MB minified line has over a million segments); the line is sorted.
+    """
+    found: tuple[int, int] | None = None
+    offset = 0  # segments in the windows before this one
+    running = 0  # column of the last segment so far
     for window in _windows(line, ","):
-        running = accumulate(map(tokens.__getitem__, _FIRST_TOKEN.findall("," + window)),
-                             initial=column)
-        next(running)
-        columns.extend(running)
-        column = columns[-1] if columns else 0
-    return columns
+        states = accumulate(map(tokens.__getitem__, _FIRST_TOKEN.findall("," + window)),
+                            initial=running)
+        next(states)
+        columns = list(states)
+        if not columns or columns[0] > column:
+            break
+        index = bisect_right(columns, column) - 1
+        first = bisect_left(columns, columns[index], 0, index)
+        if first > 0 or found is None or found[1] != columns[index]:
+            found = (offset + first, columns[index])  # else: the run began in an earlier window
+        if columns[-1] > column:
+            break
+        offset += len(columns)
+        running = columns[-1]
+    return found
 
 
 def _windows(text: str, separator: str) -> Iterator[str]:
@@ -192,12 +207,11 @@ def _find_on_line(text: str, line: int, column: int,
     start = _line_start(text, line)
     if start < 0 or _line_end(text, start) == start:
         return None
-    columns = _columns(text[start:_line_end(text, start)], tokens)
-    index = bisect_right(columns, column) - 1
-    if index < 0:
+    found = _search_line(text[start:_line_end(text, start)], column, tokens)
+    if found is None:
         return None
-    index = bisect_left(columns, columns[index], 0, index)
-    return start, index, line, columns[index]
+    index, at_column = found
+    return start, index, line, at_column
 
 
 def _last_before(text: str, line: int, tokens: _Tokens) -> tuple[int, int, int, int] | None:
@@ -208,9 +222,10 @@ def _last_before(text: str, line: int, tokens: _Tokens) -> tuple[int, int, int, 
         start = text.rfind(";", 0, end) + 1
         line -= 1
         if end > start:
-            columns = _columns(text[start:end], tokens)
-            index = bisect_left(columns, columns[-1])
-            return start, index, line, columns[index]
+            found = _search_line(text[start:end], _NO_LIMIT, tokens)
+            assert found is not None  # a non-empty line has a segment at or before any column
+            index, at_column = found
+            return start, index, line, at_column
         end = start - 1
     return None
 

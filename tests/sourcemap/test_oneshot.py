@@ -77,6 +77,31 @@ def test_same_answer_as_the_full_decoder(case, queries) -> None:
             expected(text, sources, names, line, column, same)
 
 
+@settings(max_examples=300)
+@given(maps(), st.lists(st.tuples(st.integers(0, 8), st.integers(0, 20000), st.booleans()),
+                        min_size=1, max_size=8), st.integers(1, 16))
+def test_same_answer_with_tiny_windows(case, queries, window: int) -> None:
+    # Lines cut into many windows: runs of equal columns cross window edges.
+    text, sources, names = case
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(oneshot, "_SUM_WINDOW", window)
+        for line, column, same in queries:
+            assert normal(oneshot.lookup(text, sources, names, line, column, same)) == \
+                expected(text, sources, names, line, column, same)
+
+
+def test_equal_columns_across_windows_answer_the_first_of_the_run() -> None:
+    # Columns 0, 5, 5, 5, 5, 9 on one line; the run of 5s spans several windows.
+    text = "AAAA,KACA,AACA,AACA,AACA,IACA"
+    for window in (1, 4, 6, 11, 1 << 20):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(oneshot, "_SUM_WINDOW", window)
+            found = oneshot.lookup(text, 1, 0, 0, 7, False)
+            assert found is not None and found[1] == 5
+            assert found[3] == 1  # the original line of the first segment at column 5
+            assert oneshot.lookup(text, 1, 0, 0, 100, False)[1] == 9
+
+
 @pytest.mark.parametrize("text", ["AAAA,,AAAA", "AAAA,", "AA", "AAg", "DAAA", "CAAA,DAAA", "AAAAé",
                                   "AAAAAAA", "AAAA;;B"])
 def test_refuses_what_it_cannot_answer_exactly(text: str) -> None:
