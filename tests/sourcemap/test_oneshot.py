@@ -47,7 +47,7 @@ def maps(draw: st.DrawFn) -> tuple[str, int, int]:
     for _ in range(draw(st.integers(0, 6))):
         column, parts = 0, []
         for _ in range(draw(st.integers(0, 6))):
-            step = draw(st.integers(0, 3000))
+            step = draw(st.one_of(st.just(0), st.integers(0, 3000)))  # 0: equal columns
             text = vlq.encode(step)
             column += step
             kind = draw(st.sampled_from([1, 4, 5] if names else [1, 4]))
@@ -91,15 +91,18 @@ def test_same_answer_with_tiny_windows(case, queries, window: int) -> None:
 
 
 def test_equal_columns_across_windows_answer_the_first_of_the_run() -> None:
-    # Columns 0, 5, 5, 5, 5, 9 on one line; the run of 5s spans several windows.
-    text = "AAAA,KACA,AACA,AACA,AACA,IACA"
+    # Columns 0, 5, 5, 5, 5, 9 on the second line (original lines 1..6 in
+    # order); the run of 5s spans several windows.
+    text = "AAAA;AACA,KACA,AACA,AACA,AACA,IACA"
     for window in (1, 4, 6, 11, 1 << 20):
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(oneshot, "_SUM_WINDOW", window)
-            found = oneshot.lookup(text, 1, 0, 0, 7, False)
-            assert found is not None and found[1] == 5
-            assert found[3] == 1  # the original line of the first segment at column 5
-            assert oneshot.lookup(text, 1, 0, 0, 100, False)[1] == 9
+            found = oneshot.lookup(text, 1, 0, 1, 7, False)
+            assert found == (1, 5, 0, 2, 0, 0, 1)  # the first segment at column 5
+            assert oneshot.lookup(text, 1, 0, 1, 100, False) == (1, 9, 0, 6, 0, 0, 1)
+            for column in range(12):
+                assert normal(oneshot.lookup(text, 1, 0, 1, column, False)) == \
+                    expected(text, 1, 0, 1, column, False)
 
 
 @pytest.mark.parametrize("text", ["AAAA,,AAAA", "AAAA,", "AA", "AAg", "DAAA", "CAAA,DAAA", "AAAAé",
