@@ -3,8 +3,9 @@
 A greatest-lower-bound lookup needs only (a) the column positions of the
 target line, to bisect, and (b) the decoder state at the mapping found, which
 is the sum of all deltas before it. The sums are taken over *distinct*
-segments times their counts (``collections.Counter``), and the distinct
-segments are decoded in batches with C-level string operations: the text is
+segment tails (a segment without its column delta) times their counts, with
+one ``collections.Counter`` for the whole text, and the distinct tails are
+decoded in batches with C-level string operations: the text is
 reversed so each VLQ reads most-significant digit first, translated into
 base-32 digits with a space before each token, and parsed by ``int(token,
 32)``. No per-segment Python code runs.
@@ -39,6 +40,7 @@ _LEADING_TOKEN = re.compile(r",(?:[A-Za-f]|[g-z0-9+/]+[A-Za-f])")
 # repeats per batch, small enough to bound the transient lists.
 _SUM_WINDOW = 1 << 20
 _NO_LIMIT = 1 << 62  # beyond any column
+_DECODE_BATCH = 1 << 15  # distinct segment tails decoded at once
 
 
 class _Tokens(dict):  # type: ignore[type-arg]
@@ -65,28 +67,28 @@ def check(text: str) -> None:
         raise Refused
 
 
-def field_sums(text: str, signed: vlqbatch.Signed) -> list[int]:
-    """Sums of the source, line, column and name deltas of the segments in ``text``.
+def _count_tails(tally: Counter[str], text: str) -> None:
+    # The column delta (each segment's first value) is cut off: the rest of a
+    # segment repeats far more often than the whole, so fewer distinct
+    # strings remain to decode.
+    tally.update(_LEADING_TOKEN.split("," + text))
 
-    ``text`` holds comma-separated segments, none of them empty.
 
-    The column delta (each segment's first value) is cut off first: the rest of
-    a segment repeats far more often than the whole, so fewer distinct strings
-    remain to decode.
-    """
-    tally = Counter(_LEADING_TOKEN.split("," + text))
+def _tally_sums(tally: Counter[str], signed: vlqbatch.Signed) -> list[int]:
+    """Sums of the deltas of counted segment tails, each distinct tail decoded once."""
     distinct, times = list(tally), list(tally.values())
     counts = vlqbatch.value_counts(",".join(distinct).encode("ascii"))
     sums = [0, 0, 0, 0]
     for count in (3, 4):
         mask = list(map(count.__eq__, counts))
         group = list(compress(distinct, mask))
-        if not group:
-            continue
-        values = vlqbatch.flat_values(group, signed)
-        weights = list(compress(times, mask))[::-1]
-        for field in range(count):
-            sums[field] += sum(map(mul, weights, values[count - 1 - field::count]))
+        weights = list(compress(times, mask))
+        # In batches: the token lists of a whole map's tails would take tens of MB.
+        for start in range(0, len(group), _DECODE_BATCH):
+            values = vlqbatch.flat_values(group[start:start + _DECODE_BATCH], signed)
+            batch_weights = weights[start:start + _DECODE_BATCH][::-1]
+            for field in range(count):
+                sums[field] += sum(map(mul, batch_weights, values[count - 1 - field::count]))
     return sums
 
 
@@ -232,12 +234,13 @@ def _last_before(text: str, line: int, tokens: _Tokens) -> tuple[int, int, int, 
 
 def _sums(text: str, signed: vlqbatch.Signed) -> list[int]:
     """Decoder state after the last segment of ``text`` (lines ignored: sums do not care)."""
-    state = [0, 0, 0, 0]
+    # One tally for the whole text: a tail repeated across windows is decoded
+    # once (on the 43 MB webpack map: 261 k distinct tails instead of 450 k).
+    tally: Counter[str] = Counter()
     for window in _windows(text, ","):
         # Line breaks become commas; empty lines are dropped (no empty segment then).
-        for field, value in enumerate(field_sums(",".join(filter(None, window.split(";"))), signed)):
-            state[field] += value
-    return state
+        _count_tails(tally, ",".join(filter(None, window.split(";"))))
+    return _tally_sums(tally, signed)
 
 
-__all__ = ["Refused", "check", "field_sums", "lookup"]
+__all__ = ["Refused", "check", "lookup"]

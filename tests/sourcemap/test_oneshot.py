@@ -79,12 +79,14 @@ def test_same_answer_as_the_full_decoder(case, queries) -> None:
 
 @settings(max_examples=300)
 @given(maps(), st.lists(st.tuples(st.integers(0, 8), st.integers(0, 20000), st.booleans()),
-                        min_size=1, max_size=8), st.integers(1, 16))
-def test_same_answer_with_tiny_windows(case, queries, window: int) -> None:
-    # Lines cut into many windows: runs of equal columns cross window edges.
+                        min_size=1, max_size=8), st.integers(1, 16), st.integers(1, 3))
+def test_same_answer_with_tiny_windows(case, queries, window: int, batch: int) -> None:
+    # Lines cut into many windows: runs of equal columns cross window edges;
+    # distinct tails decoded a few at a time.
     text, sources, names = case
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(oneshot, "_SUM_WINDOW", window)
+        patch.setattr(oneshot, "_DECODE_BATCH", batch)
         for line, column, same in queries:
             assert normal(oneshot.lookup(text, sources, names, line, column, same)) == \
                 expected(text, sources, names, line, column, same)
