@@ -144,7 +144,7 @@ def _lines(text: str | RawText) -> Iterator[tuple[str | bytes, int, int]]:
         start = line_end + 1
 
 
-def _running(deltas: Iterable[int], start: int) -> list[int]:
+def running_states(deltas: Iterable[int], start: int) -> list[int]:
     """The states after each delta, starting from ``start``."""
     running = accumulate(deltas, initial=start)
     next(running)
@@ -161,20 +161,23 @@ def _append(target: array[int], values: list[int]) -> None:
 
 
 class _Field:
-    """One field of the decoder state: its stored values, current value and maximum."""
+    """One field of the decoder state: its stored values, current value and,
+    for an index field (``bounded``), its maximum."""
 
-    __slots__ = ("current", "high", "values")
+    __slots__ = ("bounded", "current", "high", "values")
 
-    def __init__(self) -> None:
+    def __init__(self, bounded: bool) -> None:
         self.values = array("i")
+        self.bounded = bounded
         self.current = self.high = 0
 
     def add(self, deltas: Iterable[int]) -> None:
-        states = _running(deltas, self.current)
+        states = running_states(deltas, self.current)
         if states:
             _append(self.values, states)
             self.current = states[-1]
-            self.high = max(self.high, max(states))
+            if self.bounded:  # only indices have an upper bound to check
+                self.high = max(self.high, max(states))
 
 
 def _check_ranges(fields: list[_Field], flags: bytes, source_count: int, name_count: int) -> None:
@@ -212,12 +215,13 @@ def decode(text: str | RawText, source_count: int, name_count: int) -> tuple[arr
     offsets = array("q", [0])
     columns = array("i")
     flags = array("b")
-    fields = [_Field() for _ in range(4)]
+    # sources, original lines, original columns, names
+    fields = [_Field(bounded) for bounded in (True, False, False, True)]
     for buffer, start, end in _lines(text):
         column = 0
         for window in windows(buffer, start, end) if end > start else ():
             deltas = _decode_window(window, memo, signed)
-            states = _running(deltas[0::_FIELD_COUNT], column)
+            states = running_states(deltas[0::_FIELD_COUNT], column)
             _append(columns, states)
             column = states[-1]
             for k, field in enumerate(fields, start=1):

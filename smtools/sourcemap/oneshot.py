@@ -24,11 +24,11 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator
-from itertools import accumulate, compress
+from itertools import compress
 from operator import mul
 
 from smtools.sourcemap import vlq, vlqbatch
-from smtools.sourcemap.fastdecode import Refused
+from smtools.sourcemap.fastdecode import Refused, running_states
 
 HAS_ORIGINAL = 1
 HAS_NAME = 2
@@ -103,10 +103,8 @@ def _search_line(line: str, column: int, tokens: _Tokens) -> tuple[int, int] | N
     offset = 0  # segments in the windows before this one
     running = 0  # column of the last segment so far
     for window in _windows(line, ","):
-        states = accumulate(map(tokens.__getitem__, _FIRST_TOKEN.findall("," + window)),
-                            initial=running)
-        next(states)
-        columns = list(states)
+        columns = running_states(map(tokens.__getitem__, _FIRST_TOKEN.findall("," + window)),
+                                 running)
         if not columns or columns[0] > column:
             break
         index = bisect_right(columns, column) - 1

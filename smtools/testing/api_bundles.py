@@ -36,26 +36,31 @@ def bundle_files(state: ServerState, request: ApiRequest) -> ApiResponse:
         files = [f for f in files if any(_matches(f, q) for q in queries)]
     chunk = files[number * per_page:(number + 1) * per_page]
     has_more = len(files) > (number + 1) * per_page
+    paths = _zip_paths(bundle)
     body = {
         "bundleId": bundle.bundle_id,
         "associations": [{"release": bundle.release, "dist": bundle.dist}] if bundle.release else [],
         "date": bundle.date_added,
         "dateModified": None,
         "fileCount": len(bundle.artifacts),
-        "files": [_file_json(bundle, artifact) for artifact in chunk],
+        "files": [_file_json(artifact, paths) for artifact in chunk],
     }
     return json_response(200, body, {"Link": link_header(state, request, per_page, number, has_more)})
 
 
 def _matches(artifact: Artifact, query: str) -> bool:
-    debug_id = (artifact.debug_id or "").lower()
-    return (query in artifact.name.lower() or (bool(debug_id) and query in debug_id)
-            or (bool(debug_id) and query.replace("-", "") in debug_id.replace("-", "")))
+    # A debug id matches with or without its hyphens (the hyphenless test covers both).
+    debug_id = (artifact.debug_id or "").lower().replace("-", "")
+    return query in artifact.name.lower() or (bool(debug_id) and query.replace("-", "") in debug_id)
 
 
-def _file_json(bundle: StoredBundle, artifact: Artifact) -> dict[str, Any]:
-    paths = {entry.get("url"): path for path, entry in (bundle.manifest.get("files") or {}).items()
-             if isinstance(entry, dict)}
+def _zip_paths(bundle: StoredBundle) -> dict[str, str]:
+    """Artifact URL -> its path in the bundle's zip (what sentry's file id encodes)."""
+    return {entry.get("url"): path for path, entry in (bundle.manifest.get("files") or {}).items()
+            if isinstance(entry, dict)}
+
+
+def _file_json(artifact: Artifact, paths: dict[str, str]) -> dict[str, Any]:
     path = paths.get(artifact.name, artifact.name)
     return {
         "id": base64.b64encode(path.encode()).decode("ascii"),
