@@ -108,6 +108,10 @@ def _value(data: bytes, key: str, where: tuple[Any, ...]) -> Any:
 _STRING = re.compile(rb'"[^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*"')
 _LOOSE = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 _SCALAR = re.compile(rb"[^,}\]\s]*")
+# Large strings are checked with searches rather than matched by _STRING
+# (measured 1.5x faster on 30 MB of sourcesContent with 1.3 M escapes).
+_BAD_ESCAPE = re.compile(rb'\\(?:[^"\\/bfnrtu]|u(?![0-9a-fA-F]{4}))')
+_NOT_CONTROL = bytes(range(0x20, 0x100))
 _SPACE = re.compile(rb"[ \t\n\r]*")
 
 
@@ -146,6 +150,11 @@ def _member_value(data: bytes, key: str, pos: int) -> tuple[Any, int]:
         spans, end = _string_array(data, pos)
         return LazyJsonArray(data, spans), end
     if key == "mappings" and data[pos] == 0x22:
+        end = data.find(b'"', pos + 1)
+        if end > 0 and data.find(b"\\", pos, end) < 0:  # no escapes: this quote closes it
+            if data[pos + 1:end].translate(None, _NOT_CONTROL):
+                raise _Reject
+            return RawText(data, pos + 1, end), end + 1
         match = _STRING.match(data, pos)
         if match is None:
             raise _Reject
@@ -167,15 +176,50 @@ def _string_array(data: bytes, pos: int) -> tuple[list[tuple[int, int]], int]:
             spans.append((pos, pos + 4))
             pos += 4
         else:
-            match = _STRING.match(data, pos)
-            if match is None:
-                raise _Reject
-            spans.append(match.span())
-            pos = match.end()
+            end = _element_end(data, pos)
+            spans.append((pos, end))
+            pos = end
         pos = _skip_space(data, pos)
         if data[pos] == 0x5D:
             return spans, pos + 1
         pos = _skip_space(data, _expect(data, pos, b","))
+
+
+def _element_end(data: bytes, pos: int) -> int:
+    """End of the exact JSON string at ``pos`` (an array element)."""
+    if data[pos] != 0x22:
+        raise _Reject
+    quote = pos
+    while True:
+        quote = data.find(b'"', quote + 1)
+        if quote < 0:
+            raise _Reject
+        if data[quote - 1] != 0x5C or _backslashes_before(data, quote) % 2 == 0:
+            break  # not an escaped quote
+    if data[pos + 1:quote].translate(None, _NOT_CONTROL) or _has_bad_escape(data, pos, quote):
+        raise _Reject
+    return quote + 1
+
+
+def _backslashes_before(data: bytes, end: int) -> int:
+    start = end
+    while data[start - 1] == 0x5C:
+        start -= 1
+    return end - start
+
+
+def _has_bad_escape(data: bytes, start: int, end: int) -> bool:
+    """Whether a backslash in ``data[start:end]`` starts an invalid escape.
+
+    The pattern also flags the second backslash of an escaped backslash
+    (``\\\\d``); such a hit is told apart by the backslashes before it.
+    """
+    found = _BAD_ESCAPE.search(data, start, end)
+    while found is not None:
+        if _backslashes_before(data, found.start()) % 2 == 0:
+            return True
+        found = _BAD_ESCAPE.search(data, found.start() + 1, end)
+    return False
 
 
 def _value_end(data: bytes, pos: int) -> int:

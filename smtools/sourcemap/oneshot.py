@@ -10,12 +10,15 @@ reversed so each VLQ reads most-significant digit first, translated into
 base-32 digits with a space before each token, and parsed by ``int(token,
 32)``. No per-segment Python code runs.
 
-This applies only to "plainly valid" mappings (checked first, with byte
-translations and substring searches): grammatical, and no segment starting
-with a negative column delta, so no segment is dropped and every line is
-sorted. Anything else raises :class:`Refused` and the caller decodes fully.
+This applies only to "plainly valid" mappings: grammatical, and no segment
+starting with a negative column delta, so no segment is dropped and every
+line is sorted. Anything else raises :class:`Refused` and the caller decodes
+fully. The text up to the mapping found is checked by the summing itself
+(a segment that does not split into a non-negative leading token and a
+valid tail leaves a comma or a bad tail among the distinct tails, which are
+checked once each); the rest, with byte translations and substring searches.
 The answers equal those of the full decoders (tested on every mapping of the
-fixture maps and on generated maps).
+fixture maps, on generated maps and on generated maps with errors).
 """
 
 from __future__ import annotations
@@ -35,7 +38,9 @@ HAS_NAME = 2
 
 # Written as an alternation because most tokens are one character: faster in re.
 _FIRST_TOKEN = re.compile(r",([A-Za-f]|[g-z0-9+/]+[A-Za-f])")
-_LEADING_TOKEN = re.compile(r",(?:[A-Za-f]|[g-z0-9+/]+[A-Za-f])")
+# A leading token that is a non-negative column delta: its first digit is even.
+_LEADING_TOKEN = re.compile(r",(?:[ACEGIKMOQSUWYace]|[gikmoqsuwy02468+][g-z0-9+/]*[A-Za-f])")
+_TAIL_SIZES = frozenset({3, 4})  # values after the column delta in a 4- or 5-field segment
 # Characters per batch of segments handled at once: large enough for many
 # repeats per batch, small enough to bound the transient lists.
 _SUM_WINDOW = 1 << 20
@@ -53,11 +58,7 @@ class _Tokens(dict):  # type: ignore[type-arg]
 
 
 def check(text: str) -> None:
-    """Raise :class:`Refused` unless ``text`` is plainly valid (see module docstring).
-
-    Each test builds one translated copy of the text and drops it before the
-    next, so at most two copies exist at a time.
-    """
+    """Raise :class:`Refused` unless ``text`` is plainly valid (see module docstring)."""
     try:
         raw = text.encode("ascii")
     except UnicodeEncodeError:
@@ -67,19 +68,20 @@ def check(text: str) -> None:
         raise Refused
 
 
-def _count_tails(tally: Counter[str], text: str) -> None:
-    # The column delta (each segment's first value) is cut off: the rest of a
-    # segment repeats far more often than the whole, so fewer distinct
-    # strings remain to decode.
-    tally.update(_LEADING_TOKEN.split("," + text))
-
-
 def _tally_sums(tally: Counter[str], signed: vlqbatch.Signed) -> list[int]:
-    """Sums of the deltas of counted segment tails, each distinct tail decoded once."""
+    """Sums of the deltas of counted segment tails, each distinct tail checked and decoded once.
+
+    Raises:
+        Refused: a tail is not 3 or 4 complete VLQs (which includes a tail
+            holding a separator: the text around it did not split into segments).
+    """
+    tally.pop("", None)  # 1-field segments: nothing to add
     distinct, times = list(tally), list(tally.values())
-    counts = vlqbatch.value_counts(",".join(distinct).encode("ascii"))
+    if not distinct:
+        return [0, 0, 0, 0]
+    counts = _checked_value_counts(distinct)
     sums = [0, 0, 0, 0]
-    for count in (3, 4):
+    for count in _TAIL_SIZES:
         mask = list(map(count.__eq__, counts))
         group = list(compress(distinct, mask))
         weights = list(compress(times, mask))
@@ -90,6 +92,22 @@ def _tally_sums(tally: Counter[str], signed: vlqbatch.Signed) -> list[int]:
             for field in range(count):
                 sums[field] += sum(map(mul, batch_weights, values[count - 1 - field::count]))
     return sums
+
+
+def _checked_value_counts(tails: list[str]) -> list[int]:
+    """How many VLQs each tail holds; :class:`Refused` unless each holds 3 or 4 complete ones."""
+    try:
+        raw = ",".join(tails).encode("ascii")
+    except UnicodeEncodeError:
+        raise Refused from None
+    # No ";" can be left: the windows were split at line breaks.
+    if (raw.translate(None, vlqbatch.ALLOWED) or raw.count(b",") != len(tails) - 1
+            or vlqbatch.has_open_value(raw)):
+        raise Refused
+    counts = vlqbatch.value_counts(raw)
+    if not _TAIL_SIZES.issuperset(counts):
+        raise Refused
+    return counts
 
 
 def _search_line(line: str, column: int, tokens: _Tokens) -> tuple[int, int] | None:
@@ -141,18 +159,19 @@ def lookup(text: str, source_count: int, name_count: int, line: int, column: int
     Raises:
         Refused: the mappings are not plainly valid.
     """
-    check(text)
     tokens = _Tokens()
+    # The search runs before the checks: on text that is not plainly valid
+    # its answer is wrong but harmless, as the checks below then refuse.
     found = _find_on_line(text, line, column, tokens)
-    if found is None:
-        if same_line:
-            return None
+    if found is None and not same_line:
         found = _last_before(text, line, tokens)
-        if found is None:
-            return None
+    if found is None:
+        check(text)
+        return None
     start, index, at_line, at_column = found
     segment_start = _segment_start(text, start, index)
     end = min(_line_end(text, segment_start), _find_or_end(text, ",", segment_start))
+    check(text[segment_start:])  # the text before it is checked while summing
     source, original_line, original_column, name = _sums(text[:end], vlqbatch.Signed())
     count = _segment_count(text[segment_start:end])
     # As the exact decoder: a mapping with an out-of-range index keeps no original/name.
@@ -223,7 +242,8 @@ def _last_before(text: str, line: int, tokens: _Tokens) -> tuple[int, int, int, 
         line -= 1
         if end > start:
             found = _search_line(text[start:end], _NO_LIMIT, tokens)
-            assert found is not None  # a non-empty line has a segment at or before any column
+            if found is None:  # a line of plainly valid text has a first segment
+                raise Refused
             index, at_column = found
             return start, index, line, at_column
         end = start - 1
@@ -231,13 +251,29 @@ def _last_before(text: str, line: int, tokens: _Tokens) -> tuple[int, int, int, 
 
 
 def _sums(text: str, signed: vlqbatch.Signed) -> list[int]:
-    """Decoder state after the last segment of ``text`` (lines ignored: sums do not care)."""
-    # One tally for the whole text: a tail repeated across windows is decoded
-    # once (on the 43 MB webpack map: 261 k distinct tails instead of 450 k).
+    """Decoder state after the last segment of ``text`` (lines ignored: sums do not care).
+
+    Raises:
+        Refused: ``text`` is not plainly valid.
+    """
+    # Each segment is split into its leading token (the column delta, which
+    # the sums do not need) and its tail; the tails repeat far more often than
+    # whole segments. One tally for the whole text: a tail repeated across
+    # windows is decoded once (on the 43 MB webpack map: 261 k distinct tails
+    # instead of 450 k).
     tally: Counter[str] = Counter()
-    for window in _windows(text, ","):
-        # Line breaks become commas; empty lines are dropped (no empty segment then).
-        _count_tails(tally, ",".join(filter(None, window.split(";"))))
+    start = 0
+    while start < len(text):
+        # Windows are cut before a comma, which starts the next window.
+        cut = _find_or_end(text, ",", start + _SUM_WINDOW)
+        window = text[start:cut]
+        if cut < len(text) and window.endswith(";"):
+            raise Refused  # ";,": an empty segment
+        # Line breaks become commas and empty lines are dropped; an empty
+        # segment next to a line break still leaves two commas in a row.
+        lines = ",".join(filter(None, window.split(";")))
+        tally.update(_LEADING_TOKEN.split(lines if start else "," + lines))
+        start = cut
     return _tally_sums(tally, signed)
 
 

@@ -34,7 +34,11 @@ def _has_long_vlq(mappings: str | lazyjson.RawText) -> bool:
         if isinstance(mappings, lazyjson.RawText):
             return bool(speedups.native.has_long_vlq(mappings.data, mappings.start, mappings.end))
         return bool(speedups.native.has_long_vlq(mappings))
-    return b"CCCCCC" in str(mappings).encode("utf-8", "replace").translate(_CONTINUATION)
+    if isinstance(mappings, lazyjson.RawText):
+        raw = mappings.data[mappings.start:mappings.end]
+    else:
+        raw = mappings.encode("utf-8", "replace")
+    return b"CCCCCC" in raw.translate(_CONTINUATION)
 
 
 def loads(data: str | bytes | dict[str, Any]) -> AnyMap:

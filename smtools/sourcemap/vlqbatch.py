@@ -60,6 +60,12 @@ def has_empty_or_open_segment(raw: bytes) -> bool:
     return b",," in kinds or b";," in kinds or b",;" in kinds or b"C," in kinds or b"C;" in kinds
 
 
+def has_open_value(raw: bytes) -> bool:
+    """A VLQ without its terminal digit, in ``raw`` without ``;``."""
+    kinds = raw.translate(KIND)
+    return b"C," in kinds or kinds.endswith(b"C")
+
+
 def has_bad_segment_size(raw: bytes) -> bool:
     """2, 3 or 6+ values in a segment."""
     counted = b"," + raw.translate(KIND, CONTINUATIONS).replace(b";", b",") + b","

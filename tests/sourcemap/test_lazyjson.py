@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smtools.sourcemap import SourceMap, loads, speedups
+from smtools.sourcemap import SourceMap, lazyjson, loads, speedups
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -91,6 +92,39 @@ def test_skim_on_mutated_documents(noise: bytes, where: int) -> None:
     mutated = base[:where] + noise + base[where + len(noise):]
     with pytest.MonkeyPatch.context() as patch:
         both_ways(mutated, patch)
+
+
+_STRING_BYTES = st.sampled_from([b"\\", b'"', b"u", b"0", b"a", b"F", b"g", b"n", b"/", b"x", b",",
+                                 b"]", b" ", b"\n", b"\x01", b"\x1f", b"\xc3\xa9", b"\xff"])
+
+
+@settings(max_examples=600)
+@given(st.lists(st.lists(_STRING_BYTES, max_size=14).map(b"".join), min_size=1, max_size=3),
+       st.lists(_STRING_BYTES, max_size=8).map(b"".join))
+def test_skim_of_string_bodies(contents: list[bytes], mappings: bytes) -> None:
+    # Escapes, quotes, control characters and look-alikes of an element's end
+    # inside sourcesContent strings and mappings, valid or not.
+    body = b",".join(b'"' + content + b'"' for content in contents)
+    data = (b'{"version":3,"sources":["a.js"],"names":[],"mappings":"AAAA' + mappings + b'",'
+            b'"sourcesContent":[' + body + b', null]}')
+    with pytest.MonkeyPatch.context() as patch:
+        both_ways(data, patch)
+    # A valid document is skimmed, not left to the full parser.
+    try:
+        json.loads(data)
+    except ValueError:
+        return
+    assert lazyjson.skim(data, None) is not None
+
+
+@pytest.mark.parametrize("content", [rb"a\\d", rb"\\", rb"\\\\", rb"x\\\"", rb"\\\u00e9\\n",
+                                     rb"\"\\", rb"regex /\\d+/ \\u0041", rb"\/\b\f\n\r\t"])
+def test_valid_strings_with_escaped_backslashes_are_skimmed(content: bytes) -> None:
+    data = (b'{"version":3,"sources":["a.js"],"names":[],"mappings":"AAAA",'
+            b'"sourcesContent":["' + content + b'", "' + content + b'"]}')
+    found = lazyjson.skim(data, None)
+    assert found is not None
+    assert list(found["sourcesContent"]) == [json.loads(b'"' + content + b'"')] * 2
 
 
 def test_the_python_skim_leaves_big_values_lazy() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -137,3 +138,13 @@ def test_source_view_splits_on_javascript_line_terminators_only() -> None:
                                                               "f\x0bg\x85h"]
     assert view.line(99) is None
     assert view.lines(4, 9) == [(4, "e"), (5, "f\x0bg\x85h")]
+
+
+@pytest.mark.parametrize("text", ["", "a", "a\n", "\n\nb\n", "x\ny\r\nz", "p\u2028q\nr", "s\rt\nu"])
+def test_source_view_line_index_agrees_with_a_reference_split(text: str) -> None:
+    # Text with LF line ends only takes a faster search than the others.
+    expected = re.split("\r\n|[\n\r\u2028\u2029]", text)
+    view = SourceView(text)
+    assert view.line_count == len(expected)
+    assert [view.line(i) for i in range(view.line_count)] == expected
+    assert [view.position_of(len(text))[0]] == [len(expected) - 1]

@@ -107,11 +107,54 @@ def test_equal_columns_across_windows_answer_the_first_of_the_run() -> None:
                     expected(text, 1, 0, 1, column, False)
 
 
+@st.composite
+def damaged_maps(draw: st.DrawFn) -> tuple[str, int, int]:
+    """Valid maps with one to three characters inserted, replaced or deleted."""
+    text, sources, names = draw(maps())
+    for _ in range(draw(st.integers(1, 3))):
+        where = draw(st.integers(0, len(text)))
+        mark = draw(st.sampled_from([",", ";", "g", "/", "D", "B", "A", "!", "é", " "]))
+        change = draw(st.sampled_from(["insert", "replace", "delete"]))
+        after = where + (0 if change == "insert" else 1)
+        text = text[:where] + ("" if change == "delete" else mark) + text[after:]
+    return text, sources, names
+
+
+def plainly_valid(text: str) -> bool:
+    try:
+        oneshot.check(text)
+    except oneshot.Refused:
+        return False
+    return True
+
+
+@settings(max_examples=500)
+@given(damaged_maps(), st.lists(st.tuples(st.integers(0, 8), st.integers(0, 20000), st.booleans()),
+                                min_size=1, max_size=6), st.sampled_from([1, 3, 8, 1 << 20]))
+def test_refuses_exactly_what_is_not_plainly_valid(case, queries, window: int) -> None:
+    # The text before the mapping found is checked while summing, the rest by
+    # check(): wherever the damage is, the verdict is check()'s on the whole text.
+    text, sources, names = case
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(oneshot, "_SUM_WINDOW", window)
+        for line, column, same in queries:
+            if plainly_valid(text):
+                assert normal(oneshot.lookup(text, sources, names, line, column, same)) == \
+                    expected(text, sources, names, line, column, same)
+            else:
+                with pytest.raises(oneshot.Refused):
+                    oneshot.lookup(text, sources, names, line, column, same)
+
+
 @pytest.mark.parametrize("text", ["AAAA,,AAAA", "AAAA,", "AA", "AAg", "DAAA", "CAAA,DAAA", "AAAAé",
-                                  "AAAAAAA", "AAAA;;B"])
-def test_refuses_what_it_cannot_answer_exactly(text: str) -> None:
+                                  "AAAAAAA", "AAAA;;B", ",AAAA", "AAAA;,AAAA",
+                                  "AAAA,;AAAA", "AAAA;AAAA,", "AAAA,AAAA;AAgA", "!", ";;!", "AAAA,DAAA",
+                                  "AAAA,DAAAA,AAAA", "AAAA;DAAA;AAAA", "AAAAg,CAAA"])
+@pytest.mark.parametrize("line, column, same", [(0, 0, False), (0, 9999, False), (5, 0, False),
+                                                (2, 0, True), (2, 9999, True)])
+def test_refuses_what_it_cannot_answer_exactly(text: str, line: int, column: int, same: bool) -> None:
     with pytest.raises(oneshot.Refused):
-        oneshot.lookup(text, 1, 1, 0, 0, False)
+        oneshot.lookup(text, 1, 1, line, column, same)
 
 
 @pytest.mark.parametrize("path", real_maps(), ids=lambda p: p.name)
