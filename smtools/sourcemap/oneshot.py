@@ -110,9 +110,11 @@ def _checked_value_counts(tails: list[str]) -> list[int]:
     return counts
 
 
-def _search_line(line: str, column: int, tokens: _Tokens) -> tuple[int, int] | None:
-    """``(index, column)`` of the first segment of ``line`` whose column is the
-    greatest at or before ``column``; None if every segment is after it.
+def _search_line(text: str, start: int, end: int, column: int,
+                 tokens: _Tokens) -> tuple[int, int] | None:
+    """``(index, column)`` of the first segment of the line ``text[start:end]``
+    whose column is the greatest at or before ``column``; None if every
+    segment is after it.
 
     The columns are computed one window at a time and never stored whole
     (a 10 MB minified line has over a million segments); the line is sorted.
@@ -120,7 +122,7 @@ def _search_line(line: str, column: int, tokens: _Tokens) -> tuple[int, int] | N
     found: tuple[int, int] | None = None
     offset = 0  # segments in the windows before this one
     running = 0  # column of the last segment so far
-    for window in _windows(line, ","):
+    for window in _windows(text, start, end):
         columns = running_states(map(tokens.__getitem__, _FIRST_TOKEN.findall("," + window)),
                                  running)
         if not columns or columns[0] > column:
@@ -136,11 +138,11 @@ def _search_line(line: str, column: int, tokens: _Tokens) -> tuple[int, int] | N
     return found
 
 
-def _windows(text: str, separator: str) -> Iterator[str]:
-    start = 0
-    while start < len(text):
-        cut = text.find(separator, start + _SUM_WINDOW)
-        cut = len(text) if cut < 0 else cut
+def _windows(text: str, start: int, end: int) -> Iterator[str]:
+    """``text[start:end]`` in pieces cut at commas (dropped), so no copy of a whole line is made."""
+    while start < end:
+        cut = text.find(",", start + _SUM_WINDOW, end)
+        cut = end if cut < 0 else cut
         yield text[start:cut]
         start = cut + 1
 
@@ -172,7 +174,7 @@ def lookup(text: str, source_count: int, name_count: int, line: int, column: int
     segment_start = _segment_start(text, start, index)
     end = min(_line_end(text, segment_start), _find_or_end(text, ",", segment_start))
     check(text[segment_start:])  # the text before it is checked while summing
-    source, original_line, original_column, name = _sums(text[:end], vlqbatch.Signed())
+    source, original_line, original_column, name = _sums(text, end, vlqbatch.Signed())
     count = _segment_count(text[segment_start:end])
     # As the exact decoder: a mapping with an out-of-range index keeps no original/name.
     flags = 0
@@ -226,7 +228,7 @@ def _find_on_line(text: str, line: int, column: int,
     start = _line_start(text, line)
     if start < 0 or _line_end(text, start) == start:
         return None
-    found = _search_line(text[start:_line_end(text, start)], column, tokens)
+    found = _search_line(text, start, _line_end(text, start), column, tokens)
     if found is None:
         return None
     index, at_column = found
@@ -241,7 +243,7 @@ def _last_before(text: str, line: int, tokens: _Tokens) -> tuple[int, int, int, 
         start = text.rfind(";", 0, end) + 1
         line -= 1
         if end > start:
-            found = _search_line(text[start:end], _NO_LIMIT, tokens)
+            found = _search_line(text, start, end, _NO_LIMIT, tokens)
             if found is None:  # a line of plainly valid text has a first segment
                 raise Refused
             index, at_column = found
@@ -250,8 +252,8 @@ def _last_before(text: str, line: int, tokens: _Tokens) -> tuple[int, int, int, 
     return None
 
 
-def _sums(text: str, signed: vlqbatch.Signed) -> list[int]:
-    """Decoder state after the last segment of ``text`` (lines ignored: sums do not care).
+def _sums(text: str, end: int, signed: vlqbatch.Signed) -> list[int]:
+    """Decoder state after the last segment of ``text[:end]`` (lines ignored: sums do not care).
 
     Raises:
         Refused: ``text`` is not plainly valid.
@@ -263,11 +265,12 @@ def _sums(text: str, signed: vlqbatch.Signed) -> list[int]:
     # instead of 450 k).
     tally: Counter[str] = Counter()
     start = 0
-    while start < len(text):
+    while start < end:
         # Windows are cut before a comma, which starts the next window.
-        cut = _find_or_end(text, ",", start + _SUM_WINDOW)
+        cut = text.find(",", start + _SUM_WINDOW, end)
+        cut = end if cut < 0 else cut
         window = text[start:cut]
-        if cut < len(text) and window.endswith(";"):
+        if cut < end and window.endswith(";"):
             raise Refused  # ";,": an empty segment
         # Line breaks become commas and empty lines are dropped; an empty
         # segment next to a line break still leaves two commas in a row.
