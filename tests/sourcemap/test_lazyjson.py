@@ -100,26 +100,31 @@ _STRING_BYTES = st.sampled_from([b"\\", b'"', b"u", b"0", b"a", b"F", b"g", b"n"
 
 @settings(max_examples=600)
 @given(st.lists(st.lists(_STRING_BYTES, max_size=14).map(b"".join), min_size=1, max_size=3),
-       st.lists(_STRING_BYTES, max_size=8).map(b"".join))
-def test_skim_of_string_bodies(contents: list[bytes], mappings: bytes) -> None:
+       st.lists(_STRING_BYTES, max_size=8).map(b"".join), st.sampled_from([1, 2, 4096]))
+def test_skim_of_string_bodies(contents: list[bytes], mappings: bytes, limit: int) -> None:
     # Escapes, quotes, control characters and look-alikes of an element's end
-    # inside sourcesContent strings and mappings, valid or not.
+    # inside sourcesContent strings and mappings, valid or not; a small limit
+    # hands strings with escaped quotes over to the exact pattern.
     body = b",".join(b'"' + content + b'"' for content in contents)
     data = (b'{"version":3,"sources":["a.js"],"names":[],"mappings":"AAAA' + mappings + b'",'
             b'"sourcesContent":[' + body + b', null]}')
     with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lazyjson, "_ESCAPED_QUOTES_LIMIT", limit)
         both_ways(data, patch)
-    # A valid document is skimmed, not left to the full parser.
-    try:
-        json.loads(data)
-    except ValueError:
-        return
-    assert lazyjson.skim(data, None) is not None
+        # A valid document is skimmed, not left to the full parser.
+        try:
+            json.loads(data)
+        except ValueError:
+            return
+        assert lazyjson.skim(data, None) is not None
 
 
 @pytest.mark.parametrize("content", [rb"a\\d", rb"\\", rb"\\\\", rb"x\\\"", rb"\\\u00e9\\n",
                                      rb"\"\\", rb"regex /\\d+/ \\u0041", rb"\/\b\f\n\r\t"])
-def test_valid_strings_with_escaped_backslashes_are_skimmed(content: bytes) -> None:
+@pytest.mark.parametrize("limit", [1, 4096])
+def test_valid_strings_with_escaped_backslashes_are_skimmed(content: bytes, limit: int,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lazyjson, "_ESCAPED_QUOTES_LIMIT", limit)
     data = (b'{"version":3,"sources":["a.js"],"names":[],"mappings":"AAAA",'
             b'"sourcesContent":["' + content + b'", "' + content + b'"]}')
     found = lazyjson.skim(data, None)
