@@ -4,11 +4,11 @@ A greatest-lower-bound lookup needs only (a) the column positions of the
 target line, to bisect, and (b) the decoder state at the mapping found, which
 is the sum of all deltas before it. The sums are taken over *distinct*
 segment tails (a segment without its column delta) times their counts, with
-one ``collections.Counter`` for the whole text, and the distinct tails are
-decoded in batches with C-level string operations: the text is
-reversed so each VLQ reads most-significant digit first, translated into
-base-32 digits with a space before each token, and parsed by ``int(token,
-32)``. No per-segment Python code runs.
+one ``collections.Counter`` for the text before the mapping, and the
+distinct tails are decoded in batches with C-level string operations: the
+text is reversed so each VLQ reads most-significant digit first, translated
+into base-32 digits with a space before each token, and parsed by
+``int(token, 32)``. No per-segment Python code runs.
 
 This applies only to "plainly valid" mappings: grammatical, and no segment
 starting with a negative column delta, so no segment is dropped and every
