@@ -28,7 +28,7 @@ from smtools.sourcemap.model import SourceMap
 from smtools.sourcemap.parse import load, loads
 from smtools.sourcemap.sourceview import SourceView, index_to_utf16, utf16_to_index
 from smtools.sourcemap.types import GeneratedPosition, OriginalPosition, Token
-from smtools.sourcemap.validate import is_valid, validate
+from smtools.sourcemap.validate import is_valid, load_validated, validate
 
 
 def dumps(source_map: SourceMap | IndexMap) -> str:
@@ -60,6 +60,7 @@ __all__ = [
     "is_valid",
     "load",
     "load_for_bundle",
+    "load_validated",
     "loads",
     "locate_map",
     "read_text",

@@ -29,11 +29,14 @@ class SourceView:
 
     def _index(self) -> tuple[array[int], array[int]]:
         if self._starts is None or self._ends is None:
-            starts, ends = array("q", [0]), array("q")
-            only_lf = not any(mark in self.text for mark in _OTHER_TERMINATORS)
-            for match in (_LINE_FEED if only_lf else _TERMINATOR).finditer(self.text):
-                ends.append(match.start())
-                starts.append(match.end())
+            if any(mark in self.text for mark in _OTHER_TERMINATORS):
+                starts, ends = array("q", [0]), array("q")
+                for match in _TERMINATOR.finditer(self.text):
+                    ends.append(match.start())
+                    starts.append(match.end())
+            else:  # LF only: every terminator is one character
+                ends = array("q", map(re.Match.start, _LINE_FEED.finditer(self.text)))
+                starts = array("q", [0]) + array("q", map((1).__add__, ends))
             ends.append(len(self.text))
             self._starts, self._ends = starts, ends
         return self._starts, self._ends

@@ -9,7 +9,7 @@ from typing import Any
 
 from smtools.errors import ERROR, Diagnostic, InvalidSourceMap, MapNotFoundError
 from smtools.sourcemap.discovery import MapLocation, decode_data_url, locate_map
-from smtools.sourcemap.parse import loads, read_bytes
+from smtools.sourcemap.parse import AnyMap, loads, read_bytes
 
 
 def validate(data: str | bytes | dict[str, Any]) -> list[Diagnostic]:
@@ -19,10 +19,19 @@ def validate(data: str | bytes | dict[str, Any]) -> list[Diagnostic]:
     (where :func:`~smtools.sourcemap.loads` raises) come back as a single
     error diagnostic carrying the exception's code.
     """
+    return load_validated(data)[1]
+
+
+def load_validated(data: str | bytes | dict[str, Any]) -> tuple[AnyMap | None, list[Diagnostic]]:
+    """The decoded map (None after a hard error) and :func:`validate`'s diagnostics.
+
+    For a caller that needs both: the mappings are decoded once.
+    """
     try:
-        return loads(data).diagnostics
+        source_map = loads(data)
     except InvalidSourceMap as error:
-        return [Diagnostic(error.code, str(error), ERROR, error.path)]
+        return None, [Diagnostic(error.code, str(error), ERROR, error.path)]
+    return source_map, source_map.diagnostics
 
 
 def is_valid(diagnostics: list[Diagnostic]) -> bool:

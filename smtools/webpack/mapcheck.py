@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
 
 from smtools.sourcemap import SourceMap, SourceView, utf16_to_index
@@ -52,11 +53,14 @@ def name_check(source_map: SourceMap, *, sample: int = DEFAULT_SAMPLE, bundle: s
     name (or ``'name'``/``"name"``) starting at the original column.
     """
     decoded = source_map.decoded
-    flags = decoded.flags
+    flags, sources = decoded.flags, decoded.sources
     wanted = HAS_NAME | HAS_ORIGINAL
-    indices = [index for index in range(len(flags)) if flags[index] & wanted == wanted]
+    # map/compress rather than comprehensions: a 43 MB map has 1.7 M mappings.
+    indices = list(compress(range(len(flags)), map(wanted.__eq__, map(wanted.__and__, flags))))
     views: dict[int, SourceView | None] = {}
-    usable = [index for index in indices if _view(source_map, decoded.sources[index], views) is not None]
+    with_content = {source for source in set(map(sources.__getitem__, indices))
+                    if _view(source_map, source, views) is not None}
+    usable = list(compress(indices, map(with_content.__contains__, map(sources.__getitem__, indices))))
     step = max(1, len(usable) // max(sample, 1))
     chosen = usable[::step][:sample]
     mismatched, example = 0, None

@@ -5,17 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from smtools.errors import ERROR, InputError, InvalidSourceMap
+from smtools.errors import ERROR, InvalidSourceMap
 from smtools.sourcemap import (
     IndexMap,
     MapLocation,
     SourceMap,
     SourceView,
     decode_data_url,
+    load_validated,
     locate_map,
-    validate,
 )
-from smtools.sourcemap import loads as load_map
 from smtools.webpack import mapcheck, throwsites
 from smtools.webpack.findings import WARNING, Finding, finding
 from smtools.webpack.project import Project
@@ -162,7 +161,7 @@ def _decode(bundle: Path, location: MapLocation, data: bytes, findings: list[Fin
     if not data.strip():
         findings.append(finding("map-invalid", f"{where.name} is empty ({len(data)} bytes)", file=where))
         return None
-    diagnostics = validate(data)
+    decoded, diagnostics = load_validated(data)  # one decode for both
     errors = [item for item in diagnostics if item.severity == ERROR]
     for group, severity in ((errors, ERROR), ([d for d in diagnostics if d.severity != ERROR], WARNING)):
         for item in group[:MAX_DIAGNOSTICS]:
@@ -171,9 +170,7 @@ def _decode(bundle: Path, location: MapLocation, data: bytes, findings: list[Fin
         if len(group) > MAX_DIAGNOSTICS:
             findings.append(finding("map-invalid", f"{where.name}: {len(group) - MAX_DIAGNOSTICS} more "
                                     f"{severity}s of strict validation", file=where, severity=severity))
-    try:
-        decoded = load_map(data)
-    except (InvalidSourceMap, InputError):
+    if decoded is None:
         return None
     return decoded.flatten() if isinstance(decoded, IndexMap) else decoded
 

@@ -59,6 +59,18 @@ def test_good_pair_is_clean(make_project: Callable[..., Path]) -> None:
     assert (bundle.map_kind, bundle.names.checked if bundle.names else None) == ("comment", 1)
 
 
+def test_each_map_is_decoded_once(make_project: Callable[..., Path],
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # Validation and the checks share one decode (a 43 MB map takes seconds in pure Python).
+    from smtools.sourcemap import model
+
+    calls = []
+    decode = model._mappings.decode
+    monkeypatch.setattr(model._mappings, "decode", lambda *args: calls.append(args) or decode(*args))
+    check(project(make_project) / "dist" / "electron")
+    assert len(calls) == 1
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
