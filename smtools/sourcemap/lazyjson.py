@@ -112,9 +112,11 @@ _SCALAR = re.compile(rb"[^,}\]\s]*")
 # (measured 1.5x faster on 30 MB of sourcesContent with 1.3 M escapes).
 _BAD_ESCAPE = re.compile(rb'\\(?:[^"\\/bfnrtu]|u(?![0-9a-fA-F]{4}))')
 _NOT_CONTROL = bytes(range(0x20, 0x100))
-# Escaped quotes skipped one by one in a string before _STRING takes over:
-# a bound on the Python-level loop for strings full of them.
-_ESCAPED_QUOTES_LIMIT = 4096
+# Escaped quotes are skipped one by one (about 0.25 us each), _STRING walks
+# every byte (about 7 ns each): a string with an escaped quote in fewer than
+# every _DENSE_QUOTES bytes, checked every _QUOTES_PER_CHECK of them, goes to _STRING.
+_QUOTES_PER_CHECK = 1024
+_DENSE_QUOTES = 32
 _SPACE = re.compile(rb"[ \t\n\r]*")
 
 
@@ -192,18 +194,19 @@ def _element_end(data: bytes, pos: int) -> int:
     """End of the exact JSON string at ``pos`` (an array element)."""
     if data[pos] != 0x22:
         raise _Reject
-    quote = pos
-    for _ in range(_ESCAPED_QUOTES_LIMIT):
-        quote = data.find(b'"', quote + 1)
-        if quote < 0:
-            raise _Reject
-        if data[quote - 1] != 0x5C or _backslashes_before(data, quote) % 2 == 0:
-            break  # not an escaped quote
-    else:
-        return _matched_end(_STRING, data, pos)  # dense escaped quotes: one C-level match
-    if data[pos + 1:quote].translate(None, _NOT_CONTROL) or _has_bad_escape(data, pos, quote):
-        raise _Reject
-    return quote + 1
+    quote, skipped = pos, 0
+    while True:
+        for _ in range(_QUOTES_PER_CHECK):
+            quote = data.find(b'"', quote + 1)
+            if quote < 0:
+                raise _Reject
+            if data[quote - 1] != 0x5C or _backslashes_before(data, quote) % 2 == 0:
+                if data[pos + 1:quote].translate(None, _NOT_CONTROL) or _has_bad_escape(data, pos, quote):
+                    raise _Reject
+                return quote + 1
+        skipped += _QUOTES_PER_CHECK
+        if quote - pos < skipped * _DENSE_QUOTES:
+            return _matched_end(_STRING, data, pos)  # escaped quotes everywhere: one C-level match
 
 
 def _backslashes_before(data: bytes, end: int) -> int:

@@ -100,16 +100,17 @@ _STRING_BYTES = st.sampled_from([b"\\", b'"', b"u", b"0", b"a", b"F", b"g", b"n"
 
 @settings(max_examples=600)
 @given(st.lists(st.lists(_STRING_BYTES, max_size=14).map(b"".join), min_size=1, max_size=3),
-       st.lists(_STRING_BYTES, max_size=8).map(b"".join), st.sampled_from([1, 2, 4096]))
-def test_skim_of_string_bodies(contents: list[bytes], mappings: bytes, limit: int) -> None:
+       st.lists(_STRING_BYTES, max_size=8).map(b"".join), st.sampled_from([0, 1 << 30]))
+def test_skim_of_string_bodies(contents: list[bytes], mappings: bytes, dense: int) -> None:
     # Escapes, quotes, control characters and look-alikes of an element's end
-    # inside sourcesContent strings and mappings, valid or not; a small limit
-    # hands strings with escaped quotes over to the exact pattern.
+    # inside sourcesContent strings and mappings, valid or not; checked after
+    # every escaped quote, and handed to the exact pattern at once or never.
     body = b",".join(b'"' + content + b'"' for content in contents)
     data = (b'{"version":3,"sources":["a.js"],"names":[],"mappings":"AAAA' + mappings + b'",'
             b'"sourcesContent":[' + body + b', null]}')
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(lazyjson, "_ESCAPED_QUOTES_LIMIT", limit)
+        patch.setattr(lazyjson, "_QUOTES_PER_CHECK", 1)
+        patch.setattr(lazyjson, "_DENSE_QUOTES", dense)
         both_ways(data, patch)
         # A valid document is skimmed, not left to the full parser.
         try:
@@ -121,10 +122,11 @@ def test_skim_of_string_bodies(contents: list[bytes], mappings: bytes, limit: in
 
 @pytest.mark.parametrize("content", [rb"a\\d", rb"\\", rb"\\\\", rb"x\\\"", rb"\\\u00e9\\n",
                                      rb"\"\\", rb"regex /\\d+/ \\u0041", rb"\/\b\f\n\r\t"])
-@pytest.mark.parametrize("limit", [1, 4096])
-def test_valid_strings_with_escaped_backslashes_are_skimmed(content: bytes, limit: int,
+@pytest.mark.parametrize("dense", [0, 1 << 30])
+def test_valid_strings_with_escaped_backslashes_are_skimmed(content: bytes, dense: int,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(lazyjson, "_ESCAPED_QUOTES_LIMIT", limit)
+    monkeypatch.setattr(lazyjson, "_QUOTES_PER_CHECK", 1)
+    monkeypatch.setattr(lazyjson, "_DENSE_QUOTES", dense)
     data = (b'{"version":3,"sources":["a.js"],"names":[],"mappings":"AAAA",'
             b'"sourcesContent":["' + content + b'", "' + content + b'"]}')
     found = lazyjson.skim(data, None)
