@@ -2,16 +2,21 @@
 
 Lines are found in the map file's bytes and cut into windows (about 64 KB)
 decoded one at a time, so no copy of the whole ``mappings`` string is made.
-A window is split into segment strings, and each distinct segment is decoded
-once, in batches: the segments not yet known are grouped by their number of
-VLQs (1, 4 or 5), each group is decoded by
-:func:`smtools.sourcemap.vlqbatch.flat_values`, and every segment is memoised
-as one packed record of its five deltas (absent fields 0). Joining the
-records of a window gives one flat run of ints; a strided ``memoryview``
-yields each field's deltas, ``itertools.accumulate`` turns them into decoder
-states, and ``struct.pack`` stores a window's states into the ``array`` at
-once. The flags come from the segments' value counts by byte translation.
-Python bytecode runs per window and per distinct VLQ value, not per segment.
+One ``re.split`` cuts a window into each segment's leading token (its column
+delta, memoised by token) and its *tail* (the other deltas). The tails
+repeat far more often than whole segments; each distinct tail is decoded
+once, in batches (grouped by their number of VLQs, 3 or 4, and decoded by
+:func:`smtools.sourcemap.vlqbatch.flat_values`) and memoised as one packed
+record of its four deltas (absent name 0). Joining the records of a window
+gives one flat run of ints; a strided ``memoryview`` yields each field's
+deltas, ``itertools.accumulate`` turns them into decoder states, and
+``struct.pack`` stores a window's states into the ``array`` at once. The
+flags come from the segments' value counts by byte translation. Python
+bytecode runs per window and per distinct VLQ value, not per segment.
+
+The split is also the grammar check: a segment that is not one non-negative
+column delta plus 0, 3 or 4 complete values leaves text before the first
+leading token or a bad tail (:func:`checked_value_counts`).
 
 The result is identical to :func:`smtools.sourcemap.mappings.decode_exact` on
 "plainly valid" input; anything else raises :class:`Refused`.
@@ -19,13 +24,14 @@ The result is identical to :func:`smtools.sourcemap.mappings.decode_exact` on
 
 from __future__ import annotations
 
+import re
 import struct
 import sys
 from array import array
 from collections.abc import Iterable, Iterator
 from itertools import accumulate, compress, filterfalse
 
-from smtools.sourcemap import vlqbatch
+from smtools.sourcemap import vlq, vlqbatch
 from smtools.sourcemap.lazyjson import RawText
 
 HAS_ORIGINAL = 1
@@ -35,13 +41,18 @@ HAS_NAME = 2
 # transient lists stay small on 40 MB single-line maps (measured: 2^16 peaks
 # 7-10 MB lower than 2^18 on 11-45 MB maps, at the same speed).
 WINDOW = 1 << 16
-# Bound on the memo of decoded segments; cleared when exceeded. Repeats are
-# mostly local, so a small memo keeps the hits (measured: 2^13 entries decode
-# as fast as 2^17 and peak 15-25 MB lower on 11-45 MB maps).
+# Bound on the memo of decoded tails; cleared when exceeded. Repeats are
+# mostly local, so a small memo keeps the hits (measured with whole segments:
+# 2^13 entries decode as fast as 2^17 and peak 15-25 MB lower on 11-45 MB maps).
 MEMO_LIMIT = 1 << 13
 
-_FIELD_COUNT = 5
-_RECORD = 4 * _FIELD_COUNT  # bytes of one segment's packed deltas
+# A leading token that is a non-negative column delta: its first digit is even.
+LEADING_TOKEN = r"[ACEGIKMOQSUWYace]|[gikmoqsuwy02468+][g-z0-9+/]*[A-Za-f]"
+_LEADS = re.compile(f",({LEADING_TOKEN})")
+TAIL_SIZES = frozenset({3, 4})  # values after the column delta in a 4- or 5-field segment
+_TAIL_FIELDS = 4  # source, original line, original column, name
+_RECORD = 4 * _TAIL_FIELDS  # bytes of one tail's packed deltas
+_EMPTY_TAIL = bytes(_RECORD)  # a 1-field segment
 _ORIGINAL = bytes([HAS_ORIGINAL])
 _NAMED = bytes([HAS_ORIGINAL | HAS_NAME])
 _UNMAPPED = bytes(range(256)).replace(b"T", b"\0")  # a lone value: flags 0
@@ -52,49 +63,72 @@ class Refused(Exception):
     """The fast decoder met something only the exact decoder may judge."""
 
 
-def _learn(memo: dict[str, bytes], signed: vlqbatch.Signed, missing: list[str]) -> None:
-    """Decode every segment string of ``missing`` into ``memo``, in one batch per size."""
-    raw = ",".join(missing).encode("ascii", "replace")
-    if raw.translate(None, vlqbatch.ALLOWED) or vlqbatch.has_empty_or_open_segment(raw):
-        raise Refused
-    # Every segment is learnt before it is used, so this sees them all: a
-    # negative column delta means an unsorted line or a negative column.
-    if vlqbatch.has_negative_column_delta(raw):
+class Tokens(dict):  # type: ignore[type-arg]
+    """VLQ token text -> signed value."""
+
+    def __missing__(self, token: str) -> int:
+        value = vlq.signed_value(vlq.read_unsigned(token, 0)[0])  # VlqError beyond 32 bits
+        self[token] = value
+        return value
+
+
+def checked_value_counts(tails: list[str]) -> list[int]:
+    """How many VLQs each non-empty tail holds; :class:`Refused` unless each
+    holds 3 or 4 complete ones (so no comma either). Tails never hold a ``;``:
+    the callers split lines first."""
+    try:
+        raw = ",".join(tails).encode("ascii")
+    except UnicodeEncodeError:
+        raise Refused from None
+    if (raw.translate(None, vlqbatch.ALLOWED) or raw.count(b",") != len(tails) - 1
+            or vlqbatch.has_open_value(raw)):
         raise Refused
     counts = vlqbatch.value_counts(raw)
-    if not set(counts) <= {1, 4, 5}:
-        raise Refused  # 2, 3 or 6+ values in a segment
-    for count in (1, 4, 5):
+    if not TAIL_SIZES.issuperset(counts):
+        raise Refused
+    return counts
+
+
+def _learn(memo: dict[str, bytes], signed: vlqbatch.Signed, missing: list[str]) -> None:
+    """Decode every tail of ``missing`` (none empty) into ``memo``, in one batch per size."""
+    counts = checked_value_counts(missing)
+    for count in TAIL_SIZES:
         group = list(compress(missing, map(count.__eq__, counts)))
         if group:
             memo.update(zip(group, _packed(vlqbatch.flat_values(group, signed), count), strict=True))
 
 
 def _packed(values: list[int], count: int) -> Iterator[bytes]:
-    """Each segment's five deltas as one packed record (absent fields are 0)."""
+    """Each tail's four deltas as one packed record (an absent name is 0)."""
     unpacked = array("i")
     _append(unpacked, values)
     unpacked.reverse()  # flat_values gives them last first, reversed
-    if count == _FIELD_COUNT:
+    if count == _TAIL_FIELDS:
         padded = unpacked
     else:
         padded = array("i", bytes(len(unpacked) // count * _RECORD))
         for field in range(count):
-            padded[field::_FIELD_COUNT] = unpacked[field::count]
+            padded[field::_TAIL_FIELDS] = unpacked[field::count]
     packed = padded.tobytes()
     starts = range(0, len(packed), _RECORD)
     return map(packed.__getitem__, map(slice, starts, range(_RECORD, len(packed) + _RECORD, _RECORD)))
 
 
-def _decode_window(window: str, memo: dict[str, bytes], signed: vlqbatch.Signed) -> memoryview:
-    """The five deltas of every segment of ``window``, as one flat run of ints."""
+def _decode_window(window: str, memo: dict[str, bytes], leads: Tokens,
+                   signed: vlqbatch.Signed) -> tuple[Iterator[int], memoryview]:
+    """The column deltas of ``window``'s segments, and their other four
+    deltas as one flat run of ints."""
     if len(memo) > MEMO_LIMIT:
         memo.clear()
-    segments = window.split(",")
-    missing = list(filterfalse(memo.__contains__, dict.fromkeys(segments)))
+        memo[""] = _EMPTY_TAIL
+    parts = _LEADS.split("," + window)
+    if parts[0]:
+        raise Refused  # text that is not a segment with a non-negative column delta
+    tails = parts[2::2]
+    missing = list(filterfalse(memo.__contains__, dict.fromkeys(tails)))
     if missing:
         _learn(memo, signed, missing)
-    return memoryview(b"".join(map(memo.__getitem__, segments))).cast("i")
+    return map(leads.__getitem__, parts[1::2]), memoryview(b"".join(map(memo.__getitem__, tails))).cast("i")
 
 
 def _flags(window: str) -> bytes:
@@ -210,7 +244,8 @@ def decode(text: str | RawText, source_count: int, name_count: int) -> tuple[arr
         Refused: the input is not plainly valid (see module docstring),
             including a decoder state beyond 32 bits or an index out of range.
     """
-    memo: dict[str, bytes] = {}
+    memo = {"": _EMPTY_TAIL}
+    leads = Tokens()
     signed = vlqbatch.Signed()
     offsets = array("q", [0])
     columns = array("i")
@@ -220,12 +255,12 @@ def decode(text: str | RawText, source_count: int, name_count: int) -> tuple[arr
     for buffer, start, end in _lines(text):
         column = 0
         for window in windows(buffer, start, end) if end > start else ():
-            deltas = _decode_window(window, memo, signed)
-            states = running_states(deltas[0::_FIELD_COUNT], column)
+            column_deltas, deltas = _decode_window(window, memo, leads, signed)
+            states = running_states(column_deltas, column)
             _append(columns, states)
             column = states[-1]
-            for k, field in enumerate(fields, start=1):
-                field.add(deltas[k::_FIELD_COUNT])
+            for k, field in enumerate(fields):
+                field.add(deltas[k::_TAIL_FIELDS])
             flags.frombytes(_flags(window))
         offsets.append(len(flags))
     _check_ranges(fields, flags.tobytes(), source_count, name_count)

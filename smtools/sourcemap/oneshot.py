@@ -30,31 +30,27 @@ from collections.abc import Iterator
 from itertools import compress
 from operator import mul
 
-from smtools.sourcemap import vlq, vlqbatch
-from smtools.sourcemap.fastdecode import Refused, running_states
+from smtools.sourcemap import vlqbatch
+from smtools.sourcemap.fastdecode import (
+    LEADING_TOKEN,
+    TAIL_SIZES,
+    Refused,
+    Tokens,
+    checked_value_counts,
+    running_states,
+)
 
 HAS_ORIGINAL = 1
 HAS_NAME = 2
 
 # Written as an alternation because most tokens are one character: faster in re.
 _FIRST_TOKEN = re.compile(r",([A-Za-f]|[g-z0-9+/]+[A-Za-f])")
-# A leading token that is a non-negative column delta: its first digit is even.
-_LEADING_TOKEN = re.compile(r",(?:[ACEGIKMOQSUWYace]|[gikmoqsuwy02468+][g-z0-9+/]*[A-Za-f])")
-_TAIL_SIZES = frozenset({3, 4})  # values after the column delta in a 4- or 5-field segment
+_LEADING_TOKEN = re.compile(f",(?:{LEADING_TOKEN})")
 # Characters per batch of segments handled at once: large enough for many
 # repeats per batch, small enough to bound the transient lists.
 _SUM_WINDOW = 1 << 20
 _NO_LIMIT = 1 << 62  # beyond any column
 _DECODE_BATCH = 1 << 15  # distinct segment tails decoded at once
-
-
-class _Tokens(dict):  # type: ignore[type-arg]
-    """VLQ token text -> signed value."""
-
-    def __missing__(self, token: str) -> int:
-        value = vlq.signed_value(vlq.read_unsigned(token, 0)[0])
-        self[token] = value
-        return value
 
 
 def check(text: str) -> None:
@@ -79,9 +75,9 @@ def _tally_sums(tally: Counter[str], signed: vlqbatch.Signed) -> list[int]:
     distinct, times = list(tally), list(tally.values())
     if not distinct:
         return [0, 0, 0, 0]
-    counts = _checked_value_counts(distinct)
+    counts = checked_value_counts(distinct)
     sums = [0, 0, 0, 0]
-    for count in _TAIL_SIZES:
+    for count in TAIL_SIZES:
         mask = list(map(count.__eq__, counts))
         group = list(compress(distinct, mask))
         weights = list(compress(times, mask))
@@ -94,24 +90,8 @@ def _tally_sums(tally: Counter[str], signed: vlqbatch.Signed) -> list[int]:
     return sums
 
 
-def _checked_value_counts(tails: list[str]) -> list[int]:
-    """How many VLQs each tail holds; :class:`Refused` unless each holds 3 or 4 complete ones."""
-    try:
-        raw = ",".join(tails).encode("ascii")
-    except UnicodeEncodeError:
-        raise Refused from None
-    # No ";" can be left: the windows were split at line breaks.
-    if (raw.translate(None, vlqbatch.ALLOWED) or raw.count(b",") != len(tails) - 1
-            or vlqbatch.has_open_value(raw)):
-        raise Refused
-    counts = vlqbatch.value_counts(raw)
-    if not _TAIL_SIZES.issuperset(counts):
-        raise Refused
-    return counts
-
-
 def _search_line(text: str, start: int, end: int, column: int,
-                 tokens: _Tokens) -> tuple[int, int] | None:
+                 tokens: Tokens) -> tuple[int, int] | None:
     """``(index, column)`` of the first segment of the line ``text[start:end]``
     whose column is the greatest at or before ``column``; None if every
     segment is after it.
@@ -161,7 +141,7 @@ def lookup(text: str, source_count: int, name_count: int, line: int, column: int
     Raises:
         Refused: the mappings are not plainly valid.
     """
-    tokens = _Tokens()
+    tokens = Tokens()
     # The search runs before the checks: on text that is not plainly valid
     # its answer is wrong but harmless, as the checks below then refuse.
     found = _find_on_line(text, line, column, tokens)
@@ -223,7 +203,7 @@ def _segment_start(text: str, start: int, index: int) -> int:
 
 
 def _find_on_line(text: str, line: int, column: int,
-                  tokens: _Tokens) -> tuple[int, int, int, int] | None:
+                  tokens: Tokens) -> tuple[int, int, int, int] | None:
     """(line start offset, segment index, line, column) of the mapping found on ``line``."""
     start = _line_start(text, line)
     if start < 0 or _line_end(text, start) == start:
@@ -235,7 +215,7 @@ def _find_on_line(text: str, line: int, column: int,
     return start, index, line, at_column
 
 
-def _last_before(text: str, line: int, tokens: _Tokens) -> tuple[int, int, int, int] | None:
+def _last_before(text: str, line: int, tokens: Tokens) -> tuple[int, int, int, int] | None:
     """The last mapping of the nearest non-empty line before ``line``."""
     end = len(text) if _line_start(text, line) < 0 else _line_start(text, line) - 1
     line = min(line, text.count(";") + 1)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from damage import damaged
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -196,6 +197,36 @@ def test_any_string_decodes_the_same_both_ways_or_raises_vlq_error(text: str, so
     fast = m.decode_fast(text, sources, names)
     if fast is not None:
         assert rows(fast) == rows(exact) and not [d for d in found if d.is_error]
+
+
+@st.composite
+def damaged_mappings(draw: st.DrawFn) -> tuple[str, int, int]:
+    """Valid mappings with one to three characters inserted, replaced or deleted."""
+    text, sources, names = draw(valid_mappings())
+    return damaged(draw, text), sources, names
+
+
+@settings(max_examples=500)
+@given(st.one_of(damaged_mappings(), valid_mappings()), st.sampled_from([4, 16, 1 << 16]))
+def test_the_fast_decoder_refuses_only_what_is_not_plainly_valid(case: tuple[str, int, int],
+                                                                  window: int) -> None:
+    # Plainly valid: the grammar holds, no column delta is negative (check()),
+    # and the exact decoder finds nothing to report (indices in range).
+    from smtools.sourcemap import oneshot
+
+    text, sources, names = case
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fastdecode, "WINDOW", window)
+        fast = m.decode_fast(text, sources, names)
+    exact, found = m.decode_exact(text, sources, names)
+    try:
+        oneshot.check(text)
+        plain = not found
+    except oneshot.Refused:
+        plain = False
+    assert (fast is not None) == plain
+    if fast is not None:
+        assert rows(fast) == rows(exact)
 
 
 @pytest.mark.parametrize("text", [",".join(["CAAC"] * 100) + ";;" + ",".join(["CACA"] * 50) + ";",

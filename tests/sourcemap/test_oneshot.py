@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from damage import damaged
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from realmaps import assert_single_lookups_agree, real_maps
@@ -111,13 +112,7 @@ def test_equal_columns_across_windows_answer_the_first_of_the_run() -> None:
 def damaged_maps(draw: st.DrawFn) -> tuple[str, int, int]:
     """Valid maps with one to three characters inserted, replaced or deleted."""
     text, sources, names = draw(maps())
-    for _ in range(draw(st.integers(1, 3))):
-        where = draw(st.integers(0, len(text)))
-        mark = draw(st.sampled_from([",", ";", "g", "/", "D", "B", "A", "!", "é", " "]))
-        change = draw(st.sampled_from(["insert", "replace", "delete"]))
-        after = where + (0 if change == "insert" else 1)
-        text = text[:where] + ("" if change == "delete" else mark) + text[after:]
-    return text, sources, names
+    return damaged(draw, text), sources, names
 
 
 def plainly_valid(text: str) -> bool:
