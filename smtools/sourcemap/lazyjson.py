@@ -109,7 +109,7 @@ _STRING = re.compile(rb'"[^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"
 _LOOSE = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 _SCALAR = re.compile(rb"[^,}\]\s]*")
 # Large strings are checked with searches rather than matched by _STRING
-# (measured 1.5x faster on 30 MB of sourcesContent with 1.3 M escapes).
+# (28 MB of sourcesContent with 1.3 M escapes: 0.073 s against 0.13 s).
 _BAD_ESCAPE = re.compile(rb'\\(?:[^"\\/bfnrtu]|u(?![0-9a-fA-F]{4}))')
 _NOT_CONTROL = bytes(range(0x20, 0x100))
 # Escaped quotes are skipped one by one (about 0.25 us each), _STRING walks

@@ -54,7 +54,11 @@ _DECODE_BATCH = 1 << 15  # distinct segment tails decoded at once
 
 
 def check(text: str) -> None:
-    """Raise :class:`Refused` unless ``text`` is plainly valid (see module docstring)."""
+    """Raise :class:`Refused` unless ``text`` is plainly valid (see module docstring).
+
+    Each test builds one translated copy of the text and drops it before the
+    next, so at most two copies exist at a time.
+    """
     try:
         raw = text.encode("ascii")
     except UnicodeEncodeError:
@@ -236,11 +240,11 @@ def _sums(text: str, end: int, signed: vlqbatch.Signed) -> list[int]:
     """Decoder state after the last segment of ``text[:end]`` (lines ignored: sums do not care).
 
     Raises:
-        Refused: ``text`` is not plainly valid.
+        Refused: ``text[:end]`` is not plainly valid.
     """
     # Each segment is split into its leading token (the column delta, which
     # the sums do not need) and its tail; the tails repeat far more often than
-    # whole segments. One tally for the whole text: a tail repeated across
+    # whole segments. One tally for all windows: a tail repeated across
     # windows is decoded once (on the 43 MB webpack map: 261 k distinct tails
     # instead of 450 k).
     tally: Counter[str] = Counter()
