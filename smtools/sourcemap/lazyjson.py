@@ -155,17 +155,10 @@ def _member_value(data: bytes, key: str, pos: int) -> tuple[Any, int]:
         spans, end = _string_array(data, pos)
         return LazyJsonArray(data, spans), end
     if key == "mappings" and data[pos] == 0x22:
-        end = data.find(b'"', pos + 1)
-        if end > 0 and data.find(b"\\", pos, end) < 0:  # no escapes: this quote closes it
-            if data[pos + 1:end].translate(None, _NOT_CONTROL):
-                raise _Reject
-            return RawText(data, pos + 1, end), end + 1
-        match = _STRING.match(data, pos)
-        if match is None:
-            raise _Reject
-        if data.find(b"\\", pos, match.end()) < 0:
-            return RawText(data, pos + 1, match.end() - 1), match.end()
-        return json.loads(match.group().decode("utf-8", "replace")), match.end()
+        end = _string_end(data, pos)
+        if data.find(b"\\", pos, end) < 0:
+            return RawText(data, pos + 1, end - 1), end
+        return json.loads(data[pos:end].decode("utf-8", "replace")), end
     end = _value_end(data, pos)
     return parse_json(data[pos:end]), end
 
@@ -181,7 +174,7 @@ def _string_array(data: bytes, pos: int) -> tuple[list[tuple[int, int]], int]:
             spans.append((pos, pos + 4))
             pos += 4
         else:
-            end = _element_end(data, pos)
+            end = _string_end(data, pos)
             spans.append((pos, end))
             pos = end
         pos = _skip_space(data, pos)
@@ -190,8 +183,8 @@ def _string_array(data: bytes, pos: int) -> tuple[list[tuple[int, int]], int]:
         pos = _skip_space(data, _expect(data, pos, b","))
 
 
-def _element_end(data: bytes, pos: int) -> int:
-    """End of the exact JSON string at ``pos`` (an array element)."""
+def _string_end(data: bytes, pos: int) -> int:
+    """End of the exact JSON string at ``pos`` (a large one: searched, not matched)."""
     if data[pos] != 0x22:
         raise _Reject
     quote, skipped = pos, 0
