@@ -26,7 +26,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterator
 from itertools import compress
 from operator import mul
 
@@ -38,6 +37,7 @@ from smtools.sourcemap.fastdecode import (
     Tokens,
     checked_value_counts,
     running_states,
+    windows,
 )
 
 HAS_ORIGINAL = 1
@@ -106,7 +106,7 @@ def _search_line(text: str, start: int, end: int, column: int,
     found: tuple[int, int] | None = None
     offset = 0  # segments in the windows before this one
     running = 0  # column of the last segment so far
-    for window in _windows(text, start, end):
+    for window in windows(text, start, end):
         columns = running_states(map(tokens.__getitem__, _FIRST_TOKEN.findall("," + window)),
                                  running)
         if not columns or columns[0] > column:
@@ -120,15 +120,6 @@ def _search_line(text: str, start: int, end: int, column: int,
         offset += len(columns)
         running = columns[-1]
     return found
-
-
-def _windows(text: str, start: int, end: int) -> Iterator[str]:
-    """``text[start:end]`` in pieces cut at commas (dropped), so no copy of a whole line is made."""
-    while start < end:
-        cut = text.find(",", start + _SUM_WINDOW, end)
-        cut = end if cut < 0 else cut
-        yield text[start:cut]
-        start = cut + 1
 
 
 def _segment_count(segment: str) -> int:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from realmaps import assert_single_lookups_agree, real_maps
 
-from smtools.sourcemap import loads, oneshot, speedups, vlq
+from smtools.sourcemap import fastdecode, loads, oneshot, speedups, vlq
 from smtools.sourcemap.lookup import find, line_of
 from smtools.sourcemap.mappings import decode_exact
 
@@ -87,6 +87,7 @@ def test_same_answer_with_tiny_windows(case, queries, window: int, batch: int) -
     text, sources, names = case
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(oneshot, "_SUM_WINDOW", window)
+        patch.setattr(fastdecode, "WINDOW", window)  # the target line's search
         patch.setattr(oneshot, "_DECODE_BATCH", batch)
         for line, column, same in queries:
             assert normal(oneshot.lookup(text, sources, names, line, column, same)) == \
@@ -100,6 +101,7 @@ def test_equal_columns_across_windows_answer_the_first_of_the_run() -> None:
     for window in (1, 4, 6, 11, 1 << 20):
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(oneshot, "_SUM_WINDOW", window)
+            patch.setattr(fastdecode, "WINDOW", window)
             found = oneshot.lookup(text, 1, 0, 1, 7, False)
             assert found == (1, 5, 0, 2, 0, 0, 1)  # the first segment at column 5
             assert oneshot.lookup(text, 1, 0, 1, 100, False) == (1, 9, 0, 6, 0, 0, 1)
@@ -132,6 +134,7 @@ def test_refuses_exactly_what_is_not_plainly_valid(case, queries, window: int) -
     text, sources, names = case
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(oneshot, "_SUM_WINDOW", window)
+        patch.setattr(fastdecode, "WINDOW", window)
         for line, column, same in queries:
             if plainly_valid(text):
                 assert normal(oneshot.lookup(text, sources, names, line, column, same)) == \
